@@ -1,0 +1,66 @@
+# Hubiying — every routine task. `make run` and `make test` are the README's contract.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve test test-fast test-browser lint migrations-check demo messages clean browser-deps
+
+$(STAMP): requirements.txt requirements-dev.txt package.json
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent; \
+	  else echo "npm not found: the map falls back to a plain address field (install Node.js for Leaflet)"; fi
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo --if-empty
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving, as the benchmarks use it.
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn hubiying.wsgi -w 2 -b $(HOST):$(PORT)
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+# Debian's chromium and a CJK font for the browser tests (root on CI machines).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null || \
+	    (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null); \
+	  else echo "browser tests need: sudo apt-get install chromium fonts-wqy-microhei"; fi; fi
+
+test: install browser-deps
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not browser"
+
+test-browser: install browser-deps
+	$(BIN)/pytest -m browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Regenerate translation catalogues (needs GNU gettext); the compiled .mo files are committed.
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=node_modules --ignore=.venv
+	$(BIN)/python manage.py compilemessages --ignore=node_modules --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

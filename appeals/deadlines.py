@@ -1,0 +1,93 @@
+"""Time limits (限时办结): which limit applies, and when a step is due.
+
+Limits live in `TimeLimit` rows (admin-edited, seeded with the defaults of
+SPEC §2.3 by a data migration). The rules that are not per-category stay here
+as constants: they are the platform's policy, not deployment facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from workcalendar.calendar import Deadline, WorkCalendar
+
+from .models import Appeal, TimeLimit
+
+MAX_EXTENSIONS = 3
+MAX_EXTENSION_DAYS = 3
+ESCALATE_AFTER_REOPENS = 3
+WARN_FRACTION = Decimal("0.75")
+
+# Used when the admin has deleted every row for a step.
+FALLBACK = {
+    TimeLimit.Step.DISPATCH: (Decimal(4), TimeLimit.Clock.WORK_HOURS),
+    TimeLimit.Step.SIGN: (Decimal(1), TimeLimit.Clock.WORK_DAYS),
+    TimeLimit.Step.HANDLE: (Decimal(5), TimeLimit.Clock.WORK_DAYS),
+    TimeLimit.Step.EVALUATE: (Decimal(7), TimeLimit.Clock.DAYS),
+    TimeLimit.Step.SUPERVISE: (Decimal(3), TimeLimit.Clock.WORK_DAYS),
+}
+
+
+@dataclass(frozen=True)
+class StepDeadline:
+    started: datetime
+    warn_at: datetime
+    due: datetime
+    estimated: bool
+
+
+def limit_for(step: str, appeal: Appeal) -> tuple[Decimal, str]:
+    """The most specific TimeLimit row for this step and appeal."""
+    best, best_score = None, -1
+    category_ids = {appeal.category_id, appeal.category.parent_id} - {None}
+    for row in TimeLimit.objects.filter(step=step):
+        score = 0
+        if row.category_id:
+            if row.category_id not in category_ids:
+                continue
+            score += 8 if row.category_id == appeal.category_id else 4
+        if row.urgency:
+            if row.urgency != appeal.urgency:
+                continue
+            score += 2
+        if row.appeal_type:
+            if row.appeal_type != appeal.type:
+                continue
+            score += 1
+        if score > best_score:
+            best, best_score = row, score
+    if best is None:
+        return FALLBACK[step]
+    return best.amount, best.clock
+
+
+def add_time(calendar: WorkCalendar, start: datetime, amount: Decimal, clock: str) -> Deadline:
+    if clock == TimeLimit.Clock.WORK_HOURS:
+        return calendar.add_working_hours(start, float(amount))
+    if clock == TimeLimit.Clock.WORK_DAYS:
+        return calendar.add_working_days(start, int(amount))
+    if clock == TimeLimit.Clock.HOURS:
+        return Deadline(start + timedelta(hours=float(amount)))
+    return Deadline(start + timedelta(days=float(amount)))
+
+
+def step_deadline(step: str, appeal: Appeal, start: datetime, calendar: WorkCalendar | None = None) -> StepDeadline:
+    """When the step that starts now is due, and when it turns 'due soon'."""
+    calendar = calendar or WorkCalendar.load()
+    amount, clock = limit_for(step, appeal)
+    due = add_time(calendar, start, amount, clock)
+    if clock == TimeLimit.Clock.WORK_DAYS:
+        # 75% of N working days, counted in working hours of 8-hour days.
+        warn = calendar.add_working_hours(start, float(amount * 8 * WARN_FRACTION))
+        warn_at = min(warn.at, due.at)
+    elif clock == TimeLimit.Clock.WORK_HOURS:
+        warn_at = calendar.add_working_hours(start, float(amount * WARN_FRACTION)).at
+    else:
+        warn_at = start + (due.at - start) * float(WARN_FRACTION)
+    return StepDeadline(start, warn_at, due.at, due.estimated)
+
+
+def extend(calendar: WorkCalendar, due: datetime, days: int) -> Deadline:
+    return calendar.add_working_days(due, days)

@@ -1,0 +1,171 @@
+"""The administrative tree, the handling units beside it, and people's roles.
+
+Every node stores its materialised `path` ("/county/town/community/") so that
+"this node's subtree" is one indexed prefix query, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext_lazy as _
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class Node(models.Model):
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("County / city")
+        TOWN = "town", _("Town / subdistrict")
+        COMMUNITY = "community", _("Community / village")
+        GRID = "grid", _("Grid")
+        COMPOUND = "compound", _("Compound")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("parent"),
+    )
+    path = models.CharField(max_length=400, db_index=True, editable=False)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("tree node")
+        verbose_name_plural = _("administrative tree")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not CODE_RE.match(self.code or ""):
+            raise ValidationError({"code": _("Use letters, digits, '-' or '_' only.")})
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("A node cannot be moved under itself.")})
+
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        self.path = (self.parent.path if self.parent_id else "/") + self.code + "/"
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moving or renaming a node moves its whole subtree.
+                Node.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1))
+                )
+
+    def ancestors(self, include_self: bool = True) -> list[Node]:
+        codes = [c for c in self.path.strip("/").split("/") if c]
+        if not include_self:
+            codes = codes[:-1]
+        by_code = {n.code: n for n in Node.objects.filter(code__in=codes)}
+        return [by_code[c] for c in codes if c in by_code]
+
+    def ancestor_of_kind(self, kind: str) -> Node | None:
+        for node in reversed(self.ancestors()):
+            if node.kind == kind:
+                return node
+        return None
+
+    def contains(self, other: Node | None) -> bool:
+        return other is not None and other.path.startswith(self.path)
+
+    def full_name(self) -> str:
+        return " › ".join(n.name for n in self.ancestors())
+
+
+class Unit(models.Model):
+    """A handling unit (承办单位): a department, property company, police post,
+    partner organisation or a community office."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Department")
+        PROPERTY = "property", _("Property company")
+        POLICE = "police", _("Police post")
+        PARTNER = "partner", _("Partner organisation")
+        COMMUNITY = "community", _("Community")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    jurisdiction = models.ManyToManyField(
+        Node, related_name="units", verbose_name=_("jurisdiction"),
+        help_text=_("The tree nodes (and their subtrees) this unit serves."),
+    )
+    phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    """One role of one person, scoped to a tree node or to a unit."""
+
+    class Name(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        GRID_WORKER = "grid_worker", _("Grid worker")
+        HANDLER = "handler", _("Handler")
+        DISPATCHER = "dispatcher", _("Dispatcher")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        LEADER = "leader", _("Leader")
+        ADMIN = "admin", _("Administrator")
+
+    UNIT_ROLES = {Name.HANDLER}
+    NODE_ROLES = {Name.GRID_WORKER, Name.DISPATCHER, Name.SUPERVISOR, Name.LEADER, Name.ADMIN}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("role"), max_length=16, choices=Name.choices)
+    node = models.ForeignKey(
+        Node, null=True, blank=True, on_delete=models.PROTECT, related_name="roles",
+        verbose_name=_("scope node"),
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="roles",
+        verbose_name=_("unit"),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name", "node", "unit"], name="role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_name_display()} @ {self.unit or self.node or '-'}"
+
+    def clean(self) -> None:
+        if self.name in self.UNIT_ROLES and not self.unit_id:
+            raise ValidationError({"unit": _("This role is scoped to a handling unit.")})
+        if self.name in self.NODE_ROLES and not self.node_id:
+            raise ValidationError({"node": _("This role is scoped to a tree node.")})
+
+
+class PersonalDataView(models.Model):
+    """Every full view of someone's personal data is logged here (PIPL)."""
+
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    subject = models.CharField(max_length=100)  # e.g. "appeal:42"
+    field = models.CharField(max_length=40)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal data view")
+        verbose_name_plural = _("personal data views")
+        ordering = ["-at"]

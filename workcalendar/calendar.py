@@ -1,0 +1,98 @@
+"""Working time on the official Chinese calendar.
+
+`WorkCalendar` answers "is this a working day" and adds working hours or
+working days to a moment. When a year is covered neither by the
+`chinesecalendar` package nor by an administrator's entered year, it falls
+back to Monday–Friday and marks the result as estimated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import chinese_calendar
+from django.utils import timezone
+
+# Office hours: two periods a working day (8 hours).
+WORK_PERIODS: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 0), time(18, 0)))
+_MAX_DAYS = 3660  # a guard against an endless walk
+
+
+@dataclass(frozen=True)
+class Deadline:
+    at: datetime
+    estimated: bool = False
+
+
+class WorkCalendar:
+    def __init__(self, overrides: dict[date, bool] | None = None, entered_years: set[int] | None = None):
+        self.overrides = overrides or {}
+        self.entered_years = entered_years or set()
+
+    @classmethod
+    def load(cls) -> WorkCalendar:
+        from .models import CalendarDay, CalendarYear
+
+        return cls(
+            dict(CalendarDay.objects.values_list("date", "is_workday")),
+            set(CalendarYear.objects.values_list("year", flat=True)),
+        )
+
+    def day(self, d: date) -> tuple[bool, bool]:
+        """(is_workday, known) for one date."""
+        if d in self.overrides:
+            return self.overrides[d], True
+        if d.year in self.entered_years:
+            return d.weekday() < 5, True
+        try:
+            return chinese_calendar.is_workday(d), True
+        except NotImplementedError:
+            return d.weekday() < 5, False
+
+    def is_workday(self, d: date) -> bool:
+        return self.day(d)[0]
+
+    def add_working_days(self, start: datetime, days: int) -> Deadline:
+        """The end of the `days`-th working day after `start`'s date
+        (a period in days starts the next day)."""
+        local = timezone.localtime(start)
+        d = local.date()
+        estimated = False
+        remaining = days
+        for _ in range(_MAX_DAYS):
+            if remaining <= 0:
+                break
+            d += timedelta(days=1)
+            workday, known = self.day(d)
+            estimated |= not known
+            if workday:
+                remaining -= 1
+        end = datetime.combine(d, WORK_PERIODS[-1][1], tzinfo=local.tzinfo)
+        return Deadline(end, estimated)
+
+    def add_working_hours(self, start: datetime, hours: float) -> Deadline:
+        """`start` plus `hours` counted only inside office hours of working days."""
+        local = timezone.localtime(start)
+        remaining = timedelta(hours=hours)
+        d = local.date()
+        estimated = False
+        for _ in range(_MAX_DAYS):
+            workday, known = self.day(d)
+            estimated |= not known
+            if workday:
+                for begin_t, end_t in WORK_PERIODS:
+                    begin = datetime.combine(d, begin_t, tzinfo=local.tzinfo)
+                    end = datetime.combine(d, end_t, tzinfo=local.tzinfo)
+                    if local >= end:
+                        continue
+                    s = max(local, begin)
+                    available = end - s
+                    if remaining <= available:
+                        return Deadline(s + remaining, estimated)
+                    remaining -= available
+            d += timedelta(days=1)
+        raise ValueError("working-hour walk exceeded its guard")
+
+    def working_days_between(self, start: date, end: date) -> int:
+        return sum(1 for i in range((end - start).days + 1) if self.is_workday(start + timedelta(days=i)))
