@@ -64,3 +64,18 @@ messages: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+# The benchmark suite on PostgreSQL: 1M generated requests, gunicorn as in `make serve`,
+# wrk on 127.0.0.1; prints one table, writes bench/results/. See bench/README.md.
+# Extra options: make bench BENCH_ARGS="--appeals 200000 --duration 10 --keep".
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	    (apt-get update -qq && apt-get install -y -qq wrk >/dev/null); \
+	  else echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
+	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || { \
+	  command -v pg_ctlcluster >/dev/null 2>&1 && \
+	    pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start; \
+	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -73,18 +73,20 @@ def may_see_contact(user, appeal: Appeal) -> bool:
     """The handler who must call the resident, the dispatcher who owns the
     request and the registering grid worker see the full phone; nobody sees an
     anonymous resident's contact."""
-    if appeal.anonymous:
+    if appeal.anonymous or not getattr(user, "is_authenticated", False):
         return False
     scopes = scopes_of(user)
     if scopes.superuser:
         return True
-    if appeal.submitted_by_id == getattr(user, "pk", None):
+    # Compare real ids only: a request registered by staff has no resident
+    # account (None), which must not match a visitor without one.
+    if appeal.submitted_by_id is not None and appeal.submitted_by_id == user.pk:
         return True
     if R.HANDLER in scopes.names and appeal.unit_id in scopes.unit_ids():
         return True
     if R.DISPATCHER in scopes.names and scopes.path_covered(R.DISPATCHER, appeal.owner_path):
         return True
-    return appeal.created_by_id is not None and appeal.created_by_id == getattr(user, "pk", None)
+    return appeal.created_by_id is not None and appeal.created_by_id == user.pk
 
 
 def contact_for(user, appeal: Appeal, *, reveal: bool = False) -> dict:

@@ -1,1 +1,26 @@
-urlpatterns = []
+"""URLs of the JSON API, included at /api/v1/ (no trailing slashes)."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import api
+from .api_errors import not_found_view
+
+urlpatterns = [
+    path("schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token", api.TokenView.as_view(), name="api-token"),
+    path("me", api.MeView.as_view(), name="api-me"),
+    path("categories", api.CategoryListView.as_view(), name="api-categories"),
+    path("units", api.UnitListView.as_view(), name="api-units"),
+    path("appeals", api.AppealListView.as_view(), name="api-appeals"),
+    path("appeals/<int:pk>", api.AppealDetailView.as_view(), name="api-appeal"),
+    *[
+        path(f"appeals/<int:pk>/{action}", view.as_view(), name=f"api-appeal-{action}")
+        for action, view in api.ACTION_VIEWS.items()
+    ],
+    path("track/<str:tracking_no>", api.TrackView.as_view(), name="api-track"),
+    path("track/<str:tracking_no>/evaluate", api.TrackEvaluateView.as_view(), name="api-track-evaluate"),
+    # Unknown actions and endpoints answer JSON too.
+    re_path(r"^.*$", not_found_view),
+]

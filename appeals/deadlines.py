@@ -64,9 +64,14 @@ def limit_for(step: str, appeal: Appeal) -> tuple[Decimal, str]:
 
 
 def add_time(calendar: WorkCalendar, start: datetime, amount: Decimal, clock: str) -> Deadline:
+    amount = Decimal(str(amount))
     if clock == TimeLimit.Clock.WORK_HOURS:
         return calendar.add_working_hours(start, float(amount))
     if clock == TimeLimit.Clock.WORK_DAYS:
+        if amount != amount.to_integral_value():
+            # Half a working day is 4 office hours; int() would make it 0 days
+            # (due at 18:00 the same day, before a start in the evening).
+            return calendar.add_working_hours(start, float(amount * 8))
         return calendar.add_working_days(start, int(amount))
     if clock == TimeLimit.Clock.HOURS:
         return Deadline(start + timedelta(hours=float(amount)))
@@ -78,15 +83,20 @@ def step_deadline(step: str, appeal: Appeal, start: datetime, calendar: WorkCale
     calendar = calendar or WorkCalendar.load()
     amount, clock = limit_for(step, appeal)
     due = add_time(calendar, start, amount, clock)
-    if clock == TimeLimit.Clock.WORK_DAYS:
-        # 75% of N working days, counted in working hours of 8-hour days.
-        warn = calendar.add_working_hours(start, float(amount * 8 * WARN_FRACTION))
-        warn_at = min(warn.at, due.at)
-    elif clock == TimeLimit.Clock.WORK_HOURS:
-        warn_at = calendar.add_working_hours(start, float(amount * WARN_FRACTION)).at
-    else:
-        warn_at = start + (due.at - start) * float(WARN_FRACTION)
-    return StepDeadline(start, warn_at, due.at, due.estimated)
+    return StepDeadline(start, warn_time(calendar, start, due.at, clock), due.at, due.estimated)
+
+
+def warn_time(calendar: WorkCalendar, start: datetime, due: datetime, clock: str) -> datetime:
+    """When 75% of the time from `start` to `due` is used, on the limit's own
+    clock: a working-time limit turns "due soon" in office hours, never on a
+    Sunday night."""
+    if due <= start:
+        return due
+    if clock in (TimeLimit.Clock.WORK_HOURS, TimeLimit.Clock.WORK_DAYS):
+        hours = calendar.working_hours_between(start, due)
+        if hours > 0:
+            return min(calendar.add_working_hours(start, hours * float(WARN_FRACTION)).at, due)
+    return start + (due - start) * float(WARN_FRACTION)
 
 
 def extend(calendar: WorkCalendar, due: datetime, days: int) -> Deadline:

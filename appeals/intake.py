@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from datetime import datetime
 
 from django.conf import settings
@@ -23,7 +24,8 @@ from .models import Appeal, AppealPhoto, Category, DailyCounter, IdempotencyKey,
 from .photos import clean_photos
 
 R = Role.Name
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+# ASCII digits only: \d alone would also accept Arabic-Indic or other scripts' digits.
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$", re.ASCII)
 STAFF_CHANNELS = {Appeal.Channel.HOTLINE, Appeal.Channel.WALK_IN, Appeal.Channel.PATROL, Appeal.Channel.TALK_DAY}
 RESOLVE_RADIUS_KM = 3.0
 
@@ -91,7 +93,9 @@ def validate(data: dict, *, staff: bool) -> dict:
     address = _str(data, "address", _("the address"), required=False, max_length=200)
     if lat is None and not address:
         raise Invalid(_("Put a pin on the map or give the address."), field="address")
-    phone = _str(data, "contact_phone", _("a phone number"), required=not staff, max_length=20).replace(" ", "")
+    phone = _str(data, "contact_phone", _("a phone number"), required=not staff, max_length=20)
+    # Chinese input methods often type full-width digits (１３８…): keep them as ASCII.
+    phone = unicodedata.normalize("NFKC", phone).replace(" ", "")
     if phone and not PHONE_RE.match(phone):
         raise Invalid(_("The phone number does not look right: give an 11-digit mobile or a landline."),
                       field="contact_phone")
@@ -171,8 +175,11 @@ def next_tracking_no(now: datetime) -> str:
     return f"HBY-{day:%Y%m%d}-{last:04d}"
 
 
-def fingerprint(data: dict) -> str:
+def fingerprint(data: dict, actor=None) -> str:
+    """The body's digest, bound to the account that sent it: a key replayed by
+    someone else is a conflict, never a way to read another person's request."""
     clean = {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool)) or v is None}
+    clean["\0actor"] = getattr(actor, "pk", None)
     return hashlib.sha256(json.dumps(clean, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -187,9 +194,10 @@ def create_appeal(
     resident's behalf (hotline, walk-in, patrol, talk day) register it at once.
     A repeated idempotency key returns the first request instead."""
     if idempotency_key:
-        if len(idempotency_key) > 100:
-            raise Invalid(_("The Idempotency-Key header is too long."), field="Idempotency-Key")
-        found = _replay(idempotency_key, data)
+        if not isinstance(idempotency_key, str) or len(idempotency_key) > 100:
+            raise Invalid(_("The Idempotency-Key header must be text of at most 100 characters."),
+                          field="Idempotency-Key")
+        found = _replay(idempotency_key, data, actor)
         if found:
             return found, False
     if channel not in Appeal.Channel.values:
@@ -203,21 +211,22 @@ def create_appeal(
         with transaction.atomic():
             appeal = _insert(clean, actor=actor, channel=channel, staff=staff, photos=cleaned_photos)
             if idempotency_key:
-                IdempotencyKey.objects.create(key=idempotency_key, fingerprint=fingerprint(data), appeal=appeal)
+                IdempotencyKey.objects.create(key=idempotency_key, fingerprint=fingerprint(data, actor),
+                                              appeal=appeal)
     except IntegrityError:
         if idempotency_key:
-            found = _replay(idempotency_key, data)
+            found = _replay(idempotency_key, data, actor)
             if found:
                 return found, False
         raise
     return appeal, True
 
 
-def _replay(key: str, data: dict) -> Appeal | None:
+def _replay(key: str, data: dict, actor=None) -> Appeal | None:
     row = IdempotencyKey.objects.select_related("appeal").filter(key=key).first()
     if row is None:
         return None
-    if row.fingerprint != fingerprint(data):
+    if row.fingerprint != fingerprint(data, actor):
         raise Conflict(_("This Idempotency-Key was already used for a different request."),
                        code="idempotency_key_reused")
     return row.appeal
@@ -249,13 +258,14 @@ def _insert(clean: dict, *, actor, channel: str, staff: bool, photos) -> Appeal:
     for content, width, height, token in photos:
         AppealPhoto.objects.create(appeal=appeal, event=event, token=token, image=content, width=width,
                                    height=height)
+    from notifications.outbox import deliver_after_commit
+
+    # Staff-registered requests wait for dispatch too: the dispatchers hear of
+    # them now, not when the next worker run finds the event.
+    deliver_after_commit(event)
     if staff:
         services._commit(appeal, actor, "register", role=None, to_status=Status.REGISTERED, now=now,
                          data={"on_behalf": True})
-    else:
-        from notifications.outbox import deliver_after_commit
-
-        deliver_after_commit(event)
     return appeal
 
 

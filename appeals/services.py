@@ -121,14 +121,12 @@ def _extra_check(appeal: Appeal, action: str) -> str | None:
 
 
 def _guard(appeal: Appeal, user, action: str) -> str | None:
-    """Checks state then permission; returns the acting role or raises."""
+    """Checks permission (Forbidden) then state (WrongState); returns the acting role or raises."""
     rule = TRANSITIONS[action]
-    if user is not SYSTEM:
-        role = _acting_role(appeal, user, action)
-        if role is None:
-            raise Forbidden(_("You may not do this to this request."))
-    else:
-        role = None
+    # No actor is never a free pass: timers write through _commit directly.
+    role = _acting_role(appeal, user, action)
+    if role is None:
+        raise Forbidden(_("You may not do this to this request."))
     if appeal.status not in rule.sources:
         raise WrongState(
             _("This cannot be done while the request is “%(status)s”.")
@@ -227,7 +225,6 @@ def _act(appeal: Appeal, user, action: str):
 
 from .intake import create_appeal, quick_resolve  # noqa: E402,F401  (re-exported)
 
-
 # --- Dispatcher actions -----------------------------------------------------
 
 @transaction.atomic
@@ -292,12 +289,16 @@ def approve_extension(appeal: Appeal, *, actor, approve: bool, note: str = "") -
     changes = {"pending_extension_days": None, "pending_extension_reason": ""}
     data = {"approve": approve, "days": days}
     if approve:
-        base = appeal.handle_due or timezone.now()
+        now = timezone.now()
+        base = appeal.handle_due or now
         new_due = deadlines.extend(WorkCalendar.load(), base, days)
         changes.update(handle_due=new_due.at, extension_count=appeal.extension_count + 1,
                        deadline_estimated=appeal.deadline_estimated or new_due.estimated)
         if appeal.status in (S.SIGNED, S.IN_PROGRESS):
+            # The warning moves with the deadline, or the request would show
+            # "due soon" for days that were just granted.
             changes["step_due"] = new_due.at
+            changes["step_warn_at"] = _warn_between(appeal, appeal.step_started or now, new_due.at)
         data["handle_due"] = new_due.at.isoformat()
     _commit(appeal, actor, "approve-extension", role=role, changes=changes, data=data, public=False,
             note=_text(note, "note", _("a note"), required=False, max_length=500))
@@ -310,8 +311,13 @@ def reopen(appeal: Appeal, *, actor, reason: str) -> Appeal:
     reason = _text(reason, "reason", _("the reason"), max_length=500)
     now = timezone.now()
     count = appeal.reopen_count + 1
+    calendar = WorkCalendar.load()
     changes = {"reopen_count": count, "rating": "", "rating_comment": "", "evaluated_at": None,
-               "reply_result": "", "replied_at": None, **_step_changes(appeal, TimeLimit.Step.SIGN, now)}
+               "reply_result": "", "replied_at": None, **_step_changes(appeal, TimeLimit.Step.SIGN, now, calendar)}
+    # The redo gets a new handling period: signing for it starts the clock
+    # from handle_due, which otherwise still holds the first round's deadline.
+    handle = deadlines.step_deadline(TimeLimit.Step.HANDLE, appeal, now, calendar)
+    changes.update(handle_due=handle.due, deadline_estimated=changes["deadline_estimated"] or handle.estimated)
     escalate_to = None
     if count >= deadlines.ESCALATE_AFTER_REOPENS and not appeal.escalated and appeal.owner_node.parent_id:
         escalate_to = appeal.owner_node.parent
@@ -319,12 +325,15 @@ def reopen(appeal: Appeal, *, actor, reason: str) -> Appeal:
     _commit(appeal, actor, "reopen", role=role, changes=changes, note=reason,
             data={"reopen_count": count}, now=now)
     if escalate_to is not None:
-        AppealEvent.objects.create(
+        event = AppealEvent.objects.create(
             appeal=appeal, action="escalate", from_status=appeal.status, to_status=appeal.status,
             actor=None, at=now, public=False,
             note=_("Reopened %(n)d times: escalated to %(node)s.") % {"n": count, "node": escalate_to.name},
             data={"owner_node": escalate_to.code},
         )
+        from notifications.outbox import deliver_after_commit
+
+        deliver_after_commit(event)
     return appeal
 
 
@@ -366,15 +375,17 @@ def sign_for(appeal: Appeal, *, actor) -> Appeal:
     appeal, role = _act(appeal, actor, "sign")
     now = timezone.now()
     changes = {"step_started": now, "step_due": appeal.handle_due,
-               "step_warn_at": _warn_between(now, appeal.handle_due)}
+               "step_warn_at": _warn_between(appeal, now, appeal.handle_due)}
     _commit(appeal, actor, "sign", role=role, changes=changes, now=now)
     return appeal
 
 
-def _warn_between(start: datetime, due: datetime | None) -> datetime | None:
+def _warn_between(appeal: Appeal, start: datetime, due: datetime | None) -> datetime | None:
+    """When the reply deadline turns "due soon", on the handling limit's clock."""
     if due is None:
         return None
-    return start + (due - start) * float(deadlines.WARN_FRACTION) if due > start else due
+    _amount, clock = deadlines.limit_for(TimeLimit.Step.HANDLE, appeal)
+    return deadlines.warn_time(WorkCalendar.load(), start, due, clock)
 
 
 @transaction.atomic
@@ -383,7 +394,8 @@ def return_to_dispatcher(appeal: Appeal, *, actor, reason: str) -> Appeal:
     reason = _text(reason, "reason", _("the reason"), max_length=500)
     now = timezone.now()
     _commit(appeal, actor, "return", role=role, note=reason, now=now,
-            changes={"handle_due": None, **_step_changes(appeal, TimeLimit.Step.DISPATCH, now)},
+            changes={"handle_due": None, "pending_extension_days": None, "pending_extension_reason": "",
+                     **_step_changes(appeal, TimeLimit.Step.DISPATCH, now)},
             data={"unit": appeal.unit_id})
     return appeal
 
@@ -398,10 +410,7 @@ def start(appeal: Appeal, *, actor, note: str = "") -> Appeal:
 @transaction.atomic
 def request_extension(appeal: Appeal, *, actor, days, reason: str) -> Appeal:
     appeal, role = _act(appeal, actor, "request-extension")
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        days = 0
+    days = _whole_number(days)
     if not 1 <= days <= deadlines.MAX_EXTENSION_DAYS:
         raise Invalid(_("An extension is 1 to %(n)d working days.") % {"n": deadlines.MAX_EXTENSION_DAYS},
                       field="days")
@@ -409,6 +418,18 @@ def request_extension(appeal: Appeal, *, actor, days, reason: str) -> Appeal:
     _commit(appeal, actor, "request-extension", role=role, note=reason, public=False,
             changes={"pending_extension_days": days, "pending_extension_reason": reason}, data={"days": days})
     return appeal
+
+
+def _whole_number(value) -> int:
+    """An integer from a form or JSON value; 0 for anything else (2.5, True, "x")."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else 0
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 0
 
 
 @transaction.atomic
@@ -495,7 +516,7 @@ def _add_event(appeal: Appeal, actor, action: str, note: str, *, public: bool, r
     """Additive actions (urge, note) do not race: they only append an event."""
     event = AppealEvent.objects.create(
         appeal=appeal, action=action, from_status=appeal.status, to_status=appeal.status, actor=actor,
-        actor_unit=_actor_unit(appeal, action, role), note=note, public=public,
+        actor_unit=_actor_unit(appeal, action, role), note=note, public=public, at=timezone.now(),
     )
     from notifications.outbox import deliver_after_commit
 

@@ -1,1 +1,25 @@
-urlpatterns = []
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from .views import public, work
+
+urlpatterns = [
+    # Residents: no account needed.
+    path("", public.home, name="home"),
+    path("submit/", public.submit, name="submit"),
+    path("submit/thanks/<str:tracking_no>/", public.submit_thanks, name="submit_thanks"),
+    path("track/", public.track_form, name="track_form"),
+    path("track/<str:tracking_no>/", public.track, name="track"),
+    path("track/<str:tracking_no>/evaluate/", public.evaluate, name="track_evaluate"),
+    # Staff.
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("work/", work.workbench, name="workbench"),
+    path("work/new/", work.work_new, name="work_new"),
+    path("work/overdue/", work.overdue, name="overdue"),
+    path("work/appeals/<int:pk>/", work.appeal_detail, name="appeal_detail"),
+    path("work/appeals/<int:pk>/contact/", work.appeal_contact, name="appeal_contact"),
+    path("work/appeals/<int:pk>/photos/<str:token>/", work.appeal_photo, name="appeal_photo"),
+    path("work/appeals/<int:pk>/<str:action>/", work.appeal_action, name="appeal_action"),
+    path("work/notifications/", include("notifications.urls")),
+]

@@ -17,9 +17,12 @@ from organisations.models import Node, Role
 R = Role.Name
 
 # action -> who is told
-TO_DISPATCHERS = {"submit", "return", "request-extension"}
+TO_DISPATCHERS = {"submit", "return", "request-extension", "escalate"}
 TO_HANDLERS = {"dispatch", "reopen", "urge", "supervise", "approve-extension"}
 TO_RESIDENT = {"reply", "reject"}
+# While a request waits for (re-)dispatch, urging or supervising it is the dispatchers' business,
+# not that of the unit that returned it.
+DISPATCH_STAGE = {"submitted", "registered", "returned"}
 
 
 def dispatchers_for(owner: Node):
@@ -35,7 +38,14 @@ def recipients(event) -> list:
     appeal = event.appeal
     User = get_user_model()
     people: list = []
-    if event.action in TO_DISPATCHERS or (event.action == "evaluate" and event.data.get("rating") == "dissatisfied"):
+    if event.data.get("on_the_spot") and event.action in ("dispatch", "sign"):
+        return []  # 即接即办: the actor did these steps themselves; nobody else must act
+    if event.action == "submit" and appeal.status not in DISPATCH_STAGE:
+        return []  # already dispatched or resolved (on the spot) by the time it is delivered
+    to_dispatchers = event.action in TO_DISPATCHERS or (
+        event.action == "evaluate" and event.data.get("rating") == "dissatisfied"
+    ) or (event.action in ("urge", "supervise") and (event.to_status in DISPATCH_STAGE or not appeal.unit_id))
+    if to_dispatchers:
         people = dispatchers_for(appeal.owner_node)
     elif event.action in TO_HANDLERS and appeal.unit_id:
         unit_ids = [appeal.unit_id]
@@ -75,4 +85,6 @@ def deliver_pending(limit: int = 1000) -> int:
 
 
 def deliver_after_commit(event) -> None:
-    transaction.on_commit(lambda: deliver([event.pk]))
+    # robust: the action has already committed, so a failed delivery must not
+    # turn it into an error page; the row stays unclaimed for deliver_pending().
+    transaction.on_commit(lambda: deliver([event.pk]), robust=True)

@@ -94,5 +94,20 @@ class WorkCalendar:
             d += timedelta(days=1)
         raise ValueError("working-hour walk exceeded its guard")
 
+    def working_hours_between(self, start: datetime, end: datetime) -> float:
+        """Office hours of working days between two moments (0 if end <= start)."""
+        start, end = timezone.localtime(start), timezone.localtime(end)
+        total = timedelta()
+        d = start.date()
+        while d <= end.date():
+            if self.is_workday(d):
+                for begin_t, end_t in WORK_PERIODS:
+                    begin = max(start, datetime.combine(d, begin_t, tzinfo=start.tzinfo))
+                    finish = min(end, datetime.combine(d, end_t, tzinfo=start.tzinfo))
+                    if finish > begin:
+                        total += finish - begin
+            d += timedelta(days=1)
+        return total.total_seconds() / 3600
+
     def working_days_between(self, start: date, end: date) -> int:
         return sum(1 for i in range((end - start).days + 1) if self.is_workday(start + timedelta(days=i)))

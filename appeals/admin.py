@@ -1,0 +1,173 @@
+"""Categories and time limits are configured here; requests are only shown.
+
+A request's state changes only through appeals.services (one function per
+action, each writing its timeline event), so the admin offers no add, change
+or delete for requests, and their events are listed read-only.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .access import mask_name, mask_phone
+from .models import Appeal, AppealEvent, AppealPhoto, Category, TimeLimit
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "name_en", "code", "parent", "order", "active"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("parent") and self.instance.pk and self.instance.children.exists():
+            self.add_error("parent", _("This category has subcategories, so it must stay at the first level."))
+        return data
+
+
+class SubcategoryInline(admin.TabularInline):
+    model = Category
+    fk_name = "parent"
+    fields = ("name", "name_en", "code", "order", "active")
+    extra = 0
+    verbose_name = _("subcategory")
+    verbose_name_plural = _("subcategories")
+
+
+class LevelFilter(admin.SimpleListFilter):
+    title = _("level")
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("First level")), ("2", _("Second level"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "2":
+            return queryset.filter(parent__isnull=False)
+        return queryset
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
+    list_display = ("__str__", "code", "name_en", "order", "active")
+    list_filter = (LevelFilter, "active", ("parent", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "name_en", "code")
+    list_select_related = ("parent",)
+    ordering = ("parent__order", "order", "code")
+
+    def get_inlines(self, request, obj):
+        # Two levels only: subcategories are edited on their first-level category.
+        return [SubcategoryInline] if obj is None or obj.parent_id is None else []
+
+
+@admin.register(TimeLimit)
+class TimeLimitAdmin(admin.ModelAdmin):
+    list_display = ("step", "category", "urgency", "appeal_type", "amount", "clock")
+    list_filter = ("step", "clock", "urgency", "appeal_type")
+    search_fields = ("category__name", "category__code")
+    autocomplete_fields = ("category",)
+    list_select_related = ("category", "category__parent")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = AppealEvent
+    fields = ("at", "action", "from_status", "to_status", "actor", "actor_unit", "note", "public", "notified_at")
+    ordering = ("at", "id")
+    verbose_name = _("timeline event")
+    verbose_name_plural = _("timeline")
+
+
+class PhotoInline(ReadOnlyInline):
+    model = AppealPhoto
+    fields = ("photo", "width", "height", "uploaded_at")
+
+    @admin.display(description=_("photo"))
+    def photo(self, photo: AppealPhoto):
+        return format_html('<a href="{}">{}</a>', photo.image.url, photo.token)
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("due_soon", _("Due soon"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "due_soon":
+            return queryset.due_soon()
+        return queryset
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    """Read-only: state changes happen through appeals.services only."""
+
+    list_display = ("tracking_no", "title", "status", "category", "unit", "urgency", "channel", "created_at",
+                    "deadline")
+    list_filter = ("status", DeadlineFilter, "urgency", "channel", "type",
+                   ("category", admin.RelatedOnlyFieldListFilter), ("unit", admin.RelatedOnlyFieldListFilter),
+                   "supervised")
+    search_fields = ("tracking_no", "title")
+    date_hierarchy = "created_at"
+    list_select_related = ("category", "category__parent", "unit")
+    inlines = [EventInline, PhotoInline]
+    # The contact is shown masked: the admin is for configuration, not for
+    # calling residents (full views are for the handler, and logged).
+    readonly_fields = ("contact",)
+    fieldsets = [
+        (None, {"fields": ["tracking_no", "status", "channel", "type", "category", "urgency", "title",
+                           "description"]}),
+        (_("Place"), {"fields": ["address", "lat", "lng", "node", "owner_node"]}),
+        (_("Resident"), {"fields": ["contact", "anonymous", "submitted_by", "created_by"]}),
+        (_("Handling"), {"fields": ["unit", "co_units", "merged_into", "step_due", "handle_due",
+                                    "deadline_estimated", "supervised", "supervise_due", "escalated",
+                                    "reopen_count", "extension_count", "pending_extension_days",
+                                    "pending_extension_reason"]}),
+        (_("Result"), {"fields": ["reply_result", "reply_content", "replied_at", "rating", "rating_comment",
+                                  "evaluated_at", "reject_reason", "closed_at", "created_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("contact"))
+    def contact(self, appeal: Appeal) -> str:
+        if appeal.anonymous:
+            return _("anonymous")
+        return " ".join(part for part in (mask_name(appeal.contact_name), mask_phone(appeal.contact_phone)) if part)
+
+    @admin.display(description=_("deadline"))
+    def deadline(self, appeal: Appeal) -> str:
+        return {"overdue": _("Overdue"), "due_soon": _("Due soon")}.get(appeal.deadline_state(), "")

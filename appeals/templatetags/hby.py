@@ -1,0 +1,45 @@
+"""Template helpers of the Hubiying pages."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from organisations.access import scopes_of
+from organisations.models import Role
+
+from ..forms import category_label
+
+register = template.Library()
+R = Role.Name
+
+
+@register.filter
+def category_name(category) -> str:
+    """'物业管理 › 电梯故障' (or the English names when the page is in English)."""
+    if category is None:
+        return ""
+    if category.parent_id:
+        return f"{category_label(category.parent)} › {category_label(category)}"
+    return category_label(category)
+
+
+@register.inclusion_tag("includes/deadline_badge.html")
+def deadline_badge(appeal, now=None):
+    return {"state": appeal.deadline_state(now or timezone.now()), "appeal": appeal}
+
+
+@register.simple_tag(takes_context=True)
+def staff_menu(context) -> dict:
+    """Which staff links the header shows to the current user."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scopes = scopes_of(user)
+    return {
+        "staff": scopes.is_staff_role,
+        "new": scopes.has(R.GRID_WORKER, R.DISPATCHER, R.HANDLER),
+        "overdue": scopes.has(R.SUPERVISOR, R.DISPATCHER, R.LEADER),
+        "admin": user.is_staff,
+    }

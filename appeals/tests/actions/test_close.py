@@ -1,0 +1,42 @@
+"""close: a dispatcher archives a replied or evaluated request."""
+
+import pytest
+
+from appeals import services
+from appeals.models import Status
+
+from ._support import (
+    check_refused_in_state,
+    check_refused_to,
+    last_event,
+    member,
+    members_without,
+    states_inside,
+    wrong_states,
+)
+
+S = Status
+
+
+@pytest.mark.parametrize("state", states_inside("close"))
+def test_dispatcher_closes_a_replied_or_evaluated_request(cast, state):
+    appeal = cast.appeal_in(state)
+    services.close(appeal, actor=member(cast, "dispatcher"), note="已回访")
+    appeal.refresh_from_db()
+    assert appeal.status == S.CLOSED and appeal.closed_at is not None
+    assert appeal.step_due is None
+    event = last_event(appeal)
+    assert (event.action, event.from_status, event.to_status) == ("close", state, S.CLOSED)
+    assert event.actor == cast.dispatcher and event.note == "已回访"
+    # Only a request that was rated counts as evaluated.
+    assert event.data == {"evaluated": state == S.EVALUATED}
+
+
+@pytest.mark.parametrize("state", wrong_states("close"))
+def test_close_is_refused_in_any_other_state(cast, state):
+    check_refused_in_state(cast, "close", state)
+
+
+@pytest.mark.parametrize("who", members_without("close"))
+def test_close_is_refused_to_anyone_but_the_towns_dispatcher(cast, who):
+    check_refused_to(cast, "close", who)

@@ -1,0 +1,69 @@
+"""Clients for the cast, and helpers shared by the API tests."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from appeals import services
+from appeals.models import Appeal
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The cast's ten accounts with the default hasher cost seconds per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Tracking numbers repeat between tests (the day counter is rolled back),
+    # so the wrong-phone counters must not leak from one test to the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api(cast):
+    """api(user) is an APIClient sending that user's token; api() is anonymous."""
+
+    def client_for(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def act(api):
+    """act(user, appeal, action, body) posts one action and returns the response."""
+
+    def post(user, appeal: Appeal, action: str, body: dict | None = None):
+        return api(user).post(f"/api/v1/appeals/{appeal.pk}/{action}", body or {}, format="json")
+
+    return post
+
+
+def with_pending_extension(cast, days: int = 2) -> Appeal:
+    appeal = cast.appeal_in("signed")
+    services.request_extension(appeal, actor=cast.fresh(cast.handler), days=days, reason="需要等待配件到货")
+    appeal.refresh_from_db()
+    return appeal
+
+
+def assert_error(response, status: int, code: str | None = None, field: str | None = None) -> dict:
+    """The response is an error of the API's one shape."""
+    body = response.json()
+    assert response.status_code == status, body
+    assert set(body) <= {"code", "detail", "field"} and body["detail"], body
+    if code is not None:
+        assert body["code"] == code, body
+    if field is not None:
+        assert body.get("field") == field, body
+    return body

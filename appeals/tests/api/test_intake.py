@@ -1,0 +1,159 @@
+"""POST /api/v1/appeals: a new request, with or without an account."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from appeals.models import Appeal, AppealPhoto
+
+from .conftest import assert_error
+
+
+def jpeg(name: str = "lift.jpg") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, format="JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def test_anyone_may_submit_without_an_account(cast, api):
+    response = api().post("/api/v1/appeals", cast.intake_data(), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    appeal = Appeal.objects.get()
+    assert body == {"id": appeal.pk, "tracking_no": appeal.tracking_no, "status": "submitted"}
+    assert appeal.channel == "api" and appeal.submitted_by is None
+    assert appeal.contact_phone == "13899912345" and appeal.node == cast.compound
+    assert appeal.events.get().action == "submit"
+
+
+def test_a_signed_in_residents_request_is_linked_to_their_account(cast, api):
+    response = api(cast.resident).post("/api/v1/appeals", cast.intake_data(), format="json")
+    assert response.status_code == 201
+    assert Appeal.objects.get().submitted_by == cast.resident
+
+
+def test_map_position_without_address_is_enough(cast, api):
+    data = cast.intake_data(address="", lat=44.1911, lng=86.9011, anonymous=True, urgency="urgent")
+    response = api().post("/api/v1/appeals", data, format="json")
+    assert response.status_code == 201, response.json()
+    appeal = Appeal.objects.get()
+    assert appeal.node == cast.compound and appeal.anonymous and appeal.urgency == "urgent"
+
+
+def test_community_code_places_the_request(cast, api):
+    response = api().post("/api/v1/appeals", cast.intake_data(address="北门", community="HTB-Z-HC"), format="json")
+    assert response.status_code == 201
+    assert Appeal.objects.get().node == cast.community
+
+
+def test_staff_register_a_hotline_call_at_once(cast, api):
+    data = cast.intake_data(channel="hotline", contact_phone="")
+    response = api(cast.grid_worker).post("/api/v1/appeals", data, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "registered"
+    appeal = Appeal.objects.get()
+    assert appeal.channel == "hotline" and appeal.created_by == cast.grid_worker and appeal.submitted_by is None
+
+
+@pytest.mark.parametrize("who", [None, "resident"])
+def test_only_staff_may_use_a_staff_channel(cast, api, who):
+    client = api(getattr(cast, who) if who else None)
+    response = client.post("/api/v1/appeals", cast.intake_data(channel="walk_in"), format="json")
+    assert_error(response, 403, "forbidden")
+    assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"category": "NOPE"}, "category"),
+        ({"category": "WY"}, "category"),  # has children: choose a specific one
+        ({"type": "rumour"}, "type"),
+        ({"urgency": "asap"}, "urgency"),
+        ({"description": ""}, "description"),
+        ({"description": "长" * 2001}, "description"),
+        ({"title": "标" * 101}, "title"),
+        ({"contact_phone": "12345"}, "contact_phone"),
+        ({"contact_phone": ""}, "contact_phone"),
+        ({"address": "", "lat": 44.19}, "lat"),
+        ({"address": ""}, "address"),
+        ({"lat": "north", "lng": 86.9}, "lat"),
+        ({"lat": 95, "lng": 86.9}, "lat"),
+        ({"anonymous": "maybe"}, "anonymous"),
+        ({"title": ["not", "text"]}, "title"),
+        ({"channel": "fax"}, "channel"),
+    ],
+)
+def test_bad_fields_are_named_and_nothing_is_stored(cast, api, overrides, field):
+    response = api().post("/api/v1/appeals", cast.intake_data(**overrides), format="json")
+    assert_error(response, 400, "invalid", field)
+    assert not Appeal.objects.exists()
+
+
+def test_missing_category_is_named(cast, api):
+    data = cast.intake_data()
+    del data["category"]
+    assert_error(api().post("/api/v1/appeals", data, format="json"), 400, "invalid", "category")
+
+
+def test_bad_json_is_400(cast, api):
+    response = api().post("/api/v1/appeals", data='{"category": ', content_type="application/json")
+    assert_error(response, 400, "parse_error")
+    assert not Appeal.objects.exists()
+
+
+def test_same_idempotency_key_twice_creates_one_request(cast, api):
+    client = api()
+    first = client.post("/api/v1/appeals", cast.intake_data(), format="json", HTTP_IDEMPOTENCY_KEY="k-42")
+    again = client.post("/api/v1/appeals", cast.intake_data(), format="json", HTTP_IDEMPOTENCY_KEY="k-42")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert Appeal.objects.count() == 1
+
+
+def test_same_key_with_a_different_body_is_409(cast, api):
+    client = api()
+    client.post("/api/v1/appeals", cast.intake_data(), format="json", HTTP_IDEMPOTENCY_KEY="k-42")
+    response = client.post("/api/v1/appeals", cast.intake_data(title="另一件事"), format="json",
+                           HTTP_IDEMPOTENCY_KEY="k-42")
+    assert_error(response, 409, "idempotency_key_reused")
+    assert Appeal.objects.count() == 1
+
+
+def test_different_keys_create_two_requests(cast, api):
+    client = api()
+    client.post("/api/v1/appeals", cast.intake_data(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    client.post("/api/v1/appeals", cast.intake_data(), format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    assert Appeal.objects.count() == 2
+
+
+def test_multipart_with_photos(cast, api):
+    data = {**cast.intake_data(), "photos": [jpeg("a.jpg"), jpeg("b.jpg")]}
+    response = api(cast.resident).post("/api/v1/appeals", data, format="multipart")
+    assert response.status_code == 201, response.json()
+    appeal = Appeal.objects.get()
+    assert appeal.photos.count() == 2 and appeal.submitted_by == cast.resident
+
+
+def test_multipart_replay_matches_the_json_body(cast, api):
+    client = api()
+    client.post("/api/v1/appeals", cast.intake_data(), format="json", HTTP_IDEMPOTENCY_KEY="k-7")
+    response = client.post("/api/v1/appeals", cast.intake_data(), format="multipart", HTTP_IDEMPOTENCY_KEY="k-7")
+    assert response.status_code == 201 and Appeal.objects.count() == 1
+
+
+def test_ten_photos_are_refused(cast, api):
+    data = {**cast.intake_data(), "photos": [jpeg(f"{i}.jpg") for i in range(10)]}
+    assert_error(api().post("/api/v1/appeals", data, format="multipart"), 400, "invalid", "photos")
+    assert not Appeal.objects.exists() and not AppealPhoto.objects.exists()
+
+
+def test_a_file_that_is_not_a_photo_is_refused(cast, api):
+    fake = SimpleUploadedFile("lift.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
+    data = {**cast.intake_data(), "photos": [fake]}
+    assert_error(api().post("/api/v1/appeals", data, format="multipart"), 400, "invalid", "photos")
+    assert not Appeal.objects.exists()

@@ -1,0 +1,1 @@
+"""Server-rendered pages: `public` for residents (no account), `work` for staff."""

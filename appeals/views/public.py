@@ -1,0 +1,161 @@
+"""The resident's pages: no account needed, one task per page, large type.
+They show what the WeChat mini-program later shows through the API."""
+
+from __future__ import annotations
+
+import hmac
+import re
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from organisations.access import scopes_of
+from organisations.models import Role
+
+from .. import services
+from ..errors import ActionError
+from ..forms import ResidentEvaluateForm, SubmitForm, TrackForm
+from ..models import Appeal, Status
+from .common import bound, map_config
+from .timeline import public_timeline
+
+EVALUATE_TRIES = 5
+EVALUATE_WINDOW = 3600  # seconds
+RECENT_KEY = "hby_recent_tracking"
+TRACKING_RE = re.compile(r"^HBY-\d{8}-\d{4,}$")
+
+
+def home(request):
+    return render(request, "public/home.html")
+
+
+def _remember(request, tracking_no: str) -> None:
+    """This browser's recent tracking numbers, for the track page."""
+    recent = [n for n in request.session.get(RECENT_KEY, []) if n != tracking_no]
+    request.session[RECENT_KEY] = [tracking_no] + recent[:9]
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    """A resident's request: on success, the tracking number; on a refusal,
+    the message next to its field and nothing stored."""
+    form = SubmitForm(*bound(request))
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        actor = user if user.is_authenticated and scopes_of(user).has(Role.Name.RESIDENT) else None
+        try:
+            appeal, _created = services.create_appeal(
+                form.service_data(), channel=Appeal.Channel.WEB, photos=request.FILES.getlist("photos"),
+                actor=actor,
+            )
+        except ActionError as exc:
+            form.add_service_error(exc)
+        else:
+            _remember(request, appeal.tracking_no)
+            return redirect("submit_thanks", tracking_no=appeal.tracking_no)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "public/submit.html", {"form": form, "map_config": map_config()}, status=status)
+
+
+def submit_thanks(request, tracking_no: str):
+    appeal = get_object_or_404(Appeal, tracking_no=tracking_no)
+    return render(request, "public/thanks.html", {"appeal": appeal})
+
+
+def _normalise(number: str) -> str:
+    return re.sub(r"\s+", "", number or "").upper()
+
+
+def track_form(request):
+    form = TrackForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        number = _normalise(form.cleaned_data["no"])
+        if Appeal.objects.filter(tracking_no=number).exists():
+            return redirect("track", tracking_no=number)
+        form.add_error("no", _("No request has this tracking number. Check it and try again."))
+    recent = request.session.get(RECENT_KEY, [])
+    return render(request, "public/track_form.html", {"form": form, "recent": recent},
+                  status=404 if form.errors else 200)
+
+
+def _public_appeal(tracking_no: str) -> Appeal | None:
+    return (
+        Appeal.objects.select_related("category", "category__parent", "node", "unit", "merged_into")
+        .filter(tracking_no=_normalise(tracking_no)).first()
+    )
+
+
+def track(request, tracking_no: str):
+    appeal = _public_appeal(tracking_no)
+    if appeal is None:
+        form = TrackForm({"no": tracking_no})
+        form.is_valid()
+        form.add_error("no", _("No request has this tracking number. Check it and try again."))
+        return render(request, "public/track_form.html", {"form": form}, status=404)
+    return render(request, "public/track.html", {
+        "appeal": appeal,
+        "timeline": public_timeline(appeal),
+        "may_evaluate": appeal.status == Status.REPLIED,
+    })
+
+
+def _tries_key(appeal: Appeal) -> str:
+    return f"hby:evaluate-tries:{appeal.pk}"
+
+
+def _too_many_tries(appeal: Appeal) -> bool:
+    return (cache.get(_tries_key(appeal)) or 0) >= EVALUATE_TRIES
+
+
+def _count_wrong_try(appeal: Appeal) -> None:
+    key = _tries_key(appeal)
+    if not cache.add(key, 1, EVALUATE_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.set(key, 1, EVALUATE_WINDOW)
+
+
+def _phone_matches(appeal: Appeal, digits: str) -> bool:
+    phone_digits = re.sub(r"\D", "", appeal.contact_phone or "")
+    return len(phone_digits) >= 4 and hmac.compare_digest(phone_digits[-4:], digits)
+
+
+@require_http_methods(["GET", "POST"])
+def evaluate(request, tracking_no: str):
+    """The resident rates the reply, proving who they are with the last four
+    digits of the phone they left; wrong tries are limited per request."""
+    appeal = _public_appeal(tracking_no)
+    if appeal is None:
+        return redirect("track", tracking_no=tracking_no)
+    form = ResidentEvaluateForm(request.POST if request.method == "POST" else None)
+    context = {"appeal": appeal, "form": form, "waiting": appeal.status == Status.REPLIED}
+    if request.method == "POST":
+        status = 400
+        if _too_many_tries(appeal):
+            form.is_valid()
+            form.add_error(None, _("Too many wrong tries. Try again in an hour, or call the hotline."))
+            status = 429
+        elif not appeal.contact_phone:
+            form.add_error(None, _("This request has no phone number: the call-back team will ask you."))
+        elif form.is_valid():
+            if not _phone_matches(appeal, form.cleaned_data["phone_digits"]):
+                _count_wrong_try(appeal)
+                form.add_error("phone_digits", _("These are not the last 4 digits of the phone number left "
+                                                 "with this request."))
+            else:
+                actor = request.user if request.user.is_authenticated else None
+                try:
+                    services.evaluate(appeal, actor=actor, rating=form.cleaned_data["rating"],
+                                      comment=form.cleaned_data["comment"], via_tracking=True)
+                except ActionError as exc:
+                    form.add_error("rating" if exc.field == "rating" else None, exc.detail)
+                else:
+                    messages.success(request, _("Thank you. Your evaluation is recorded."))
+                    return redirect(reverse("track", args=[appeal.tracking_no]))
+        return render(request, "public/evaluate.html", context, status=status)
+    return render(request, "public/evaluate.html", context)
