@@ -313,6 +313,9 @@ class AppealPhoto(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.appeal_id}/{self.token}"
+
 
 class DailyCounter(models.Model):
     """The per-day sequence behind tracking numbers (HBY-20261125-0042)."""
@@ -320,9 +323,15 @@ class DailyCounter(models.Model):
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
 
 class IdempotencyKey(models.Model):
     key = models.CharField(max_length=100, unique=True)
     fingerprint = models.CharField(max_length=64)
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -141,7 +141,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "appeals.api_errors.exception_handler",
-    
+
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hubiying API",

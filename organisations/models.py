@@ -169,3 +169,6 @@ class PersonalDataView(models.Model):
         verbose_name = _("personal data view")
         verbose_name_plural = _("personal data views")
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} {self.subject} {self.field} {self.at:%Y-%m-%d %H:%M}"
