@@ -232,6 +232,11 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["status", "step_due"]),
             models.Index(fields=["unit", "status"]),
+            models.Index(fields=["category", "status"]),
+            # Open requests only: the queue counts and overdue scans stay index-only
+            # at millions of rows (PostgreSQL covers the scope paths too).
+            models.Index(fields=["status", "step_due"], include=["node_path", "owner_path"],
+                         condition=~Q(status__in=sorted(TERMINAL)), name="appeal_open"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="appeal_not_merged_into_self"),
