@@ -149,3 +149,13 @@ def _media_root(settings, tmp_path):
 def _fast_passwords(settings):
     # The production hasher costs ~0.2 s per account and the cast creates ten.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    # Reference tables are cached per process; each test starts from its own rows.
+    from hubiying.refdata import clear_all
+
+    clear_all()
+    yield
+    clear_all()

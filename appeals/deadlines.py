@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from hubiying.refdata import Reference
 from workcalendar.calendar import Deadline, WorkCalendar
 
 from .models import Appeal, TimeLimit
@@ -30,6 +31,16 @@ FALLBACK = {
 }
 
 
+def _load_time_limits() -> dict[str, list[TimeLimit]]:
+    by_step: dict[str, list[TimeLimit]] = {}
+    for row in TimeLimit.objects.all():
+        by_step.setdefault(row.step, []).append(row)
+    return by_step
+
+
+_TIME_LIMITS = Reference(_load_time_limits)
+
+
 @dataclass(frozen=True)
 class StepDeadline:
     started: datetime
@@ -42,7 +53,7 @@ def limit_for(step: str, appeal: Appeal) -> tuple[Decimal, str]:
     """The most specific TimeLimit row for this step and appeal."""
     best, best_score = None, -1
     category_ids = {appeal.category_id, appeal.category.parent_id} - {None}
-    for row in TimeLimit.objects.filter(step=step):
+    for row in _TIME_LIMITS.get().get(step, []):
         score = 0
         if row.category_id:
             if row.category_id not in category_ids:

@@ -10,13 +10,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 from django.utils import timezone
 
+from hubiying.refdata import Reference
+
 # Office hours: two periods a working day (8 hours).
 WORK_PERIODS: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 0), time(18, 0)))
 _MAX_DAYS = 3660  # a guard against an endless walk
+
+
+@lru_cache(maxsize=8192)
+def _official_day(d: date) -> tuple[bool, bool]:
+    """The package's answer, memoised: its data only changes with a new release."""
+    try:
+        return chinese_calendar.is_workday(d), True
+    except NotImplementedError:
+        return d.weekday() < 5, False
+
+
+def _load_reference() -> tuple[dict[date, bool], set[int]]:
+    from .models import CalendarDay, CalendarYear
+
+    return (
+        dict(CalendarDay.objects.values_list("date", "is_workday")),
+        set(CalendarYear.objects.values_list("year", flat=True)),
+    )
+
+
+_REFERENCE = Reference(_load_reference)
 
 
 @dataclass(frozen=True)
@@ -32,12 +56,8 @@ class WorkCalendar:
 
     @classmethod
     def load(cls) -> WorkCalendar:
-        from .models import CalendarDay, CalendarYear
-
-        return cls(
-            dict(CalendarDay.objects.values_list("date", "is_workday")),
-            set(CalendarYear.objects.values_list("year", flat=True)),
-        )
+        overrides, years = _REFERENCE.get()
+        return cls(overrides, years)
 
     def day(self, d: date) -> tuple[bool, bool]:
         """(is_workday, known) for one date."""
@@ -45,10 +65,7 @@ class WorkCalendar:
             return self.overrides[d], True
         if d.year in self.entered_years:
             return d.weekday() < 5, True
-        try:
-            return chinese_calendar.is_workday(d), True
-        except NotImplementedError:
-            return d.weekday() < 5, False
+        return _official_day(d)
 
     def is_workday(self, d: date) -> bool:
         return self.day(d)[0]
