@@ -79,3 +79,14 @@ bench: install
 	    pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start; \
 	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The fault run on PostgreSQL (≤10 minutes): intake load with worker kills and one
+# PostgreSQL restart, then racing actions; prints what survived. See bench/chaos.py.
+# Extra options: make chaos CHAOS_ARGS="--load-seconds 30 --no-pg-restart".
+.PHONY: chaos
+chaos: install
+	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || { \
+	  command -v pg_ctlcluster >/dev/null 2>&1 && \
+	    pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start; \
+	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
+	$(BIN)/python -m bench.chaos $(CHAOS_ARGS)

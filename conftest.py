@@ -159,3 +159,14 @@ def _fresh_reference_data():
     clear_all()
     yield
     clear_all()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Tracking numbers repeat between tests (the day counter is rolled back), so
+    # cache-kept counters such as the wrong-phone guard must not leak across tests.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -146,7 +146,7 @@ class AppealListView(generics.ListAPIView):
         return filter_appeals(qs, params.validated_data)
 
     @extend_schema(parameters=[s.AppealFilterSerializer], responses={200: s.AppealListItemSerializer(many=True),
-                   **errors(400, 401)}, tags=["appeals"],
+                   **errors(400, 401, 404)}, tags=["appeals"],
                    description="The requests the caller may see, newest first, with filters.")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

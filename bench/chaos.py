@@ -34,7 +34,7 @@ from argparse import Namespace
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from bench.run import ROOT, Bench
+from bench.run import Bench
 
 HOST = "127.0.0.1"  # the only target, ever
 
@@ -181,6 +181,12 @@ class Chaos(Bench):
         t = time.monotonic()
         os.kill(pids[0], signal.SIGKILL)
         self.recovery(f"SIGKILL worker {pids[0]}", t)
+        while time.monotonic() - t < 30:
+            alive = [p for p in self.worker_pids() if p != pids[0]]
+            if len(alive) >= 2:
+                break
+            time.sleep(0.05)
+        self.faults[-1]["workers_back_s"] = round(time.monotonic() - t, 2)
 
     def restart_postgres(self) -> None:
         t = time.monotonic()

@@ -28,11 +28,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def race(*calls):
     """Runs every call in its own thread and connection, all released at once.
     Returns [(value, None) or (None, exception)] in the order of `calls`."""

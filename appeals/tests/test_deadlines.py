@@ -17,11 +17,6 @@ Step = TimeLimit.Step
 Clk = TimeLimit.Clock
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     return Clock(monkeypatch)

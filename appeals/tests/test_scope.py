@@ -14,11 +14,6 @@ from organisations.models import PersonalDataView, Role
 S = Status
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(cast):
     """One request of each kind of visibility, named by what makes it visible."""

@@ -15,11 +15,6 @@ S = Status
 R = Role.Name
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def told(action: str) -> set[str]:
     """Usernames notified of the latest event with this action."""
     event = AppealEvent.objects.filter(action=action).order_by("-pk").first()

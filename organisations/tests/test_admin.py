@@ -19,11 +19,6 @@ from workcalendar.models import CalendarDay, CalendarYear
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(cast):
     """At least one row of every model the admin shows."""

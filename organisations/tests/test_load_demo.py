@@ -19,11 +19,6 @@ from organisations.models import Node, Role, Unit
 NAMED = ["resident", "gridworker", "handler", "dispatcher", "supervisor", "leader", "outsider", "admin"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def load_demo(*args, **options) -> str:
     out = io.StringIO()
     call_command("load_demo", *args, stdout=out, **options)

@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from appeals import services
 from appeals.models import Appeal
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The cast's ten accounts with the default hasher cost seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Tracking numbers repeat between tests (the day counter is rolled back),
-    # so the wrong-phone counters must not leak from one test to the next.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,21 +8,7 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Tracking numbers restart every test; so must the evaluation guard.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
