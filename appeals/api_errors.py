@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -68,6 +69,16 @@ def exception_handler(exc, context):
     elif isinstance(exc, SuspiciousOperation):
         # Too many fields or files, a malformed multipart body...
         exc = exceptions.ParseError(_("The request body could not be read."))
+
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is restarting or unreachable: nothing was stored, and a
+        # client retrying with the same Idempotency-Key loses nothing.
+        logger.warning("Database unavailable: %s", exc)
+        set_rollback()
+        return Response(
+            error_body("unavailable", _("The service is briefly unavailable. Please try again in a moment.")),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "2"},
+        )
 
     if not isinstance(exc, exceptions.APIException):
         logger.exception("Unhandled error in the API", exc_info=exc)

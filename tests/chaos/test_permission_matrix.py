@@ -1,0 +1,272 @@
+"""A permission matrix generated from the URL configuration: every /api/v1/ and
+/work/ route, for every cast role, against a request in scope (花城社区) and one
+out of everyone's scope (延安北路街道). Out of scope nothing is shown and nothing
+changes. A route the matrix does not know fails the test: add it to FILL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from appeals import services
+from appeals.forms import ACTION_FORMS
+from appeals.models import Appeal, AppealPhoto
+from notifications.models import Notification
+
+from .conftest import ROLES, api_client
+
+SKIPPED = {"api-schema", "api-docs"}  # documentation, not data
+
+
+def routes() -> list[tuple[str, str | None]]:
+    """(route, name) of every /api/v1/ and /work/ URL pattern."""
+    found = []
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                found.append((prefix + str(p.pattern), p.name))
+
+    walk(get_resolver().url_patterns, "")
+    return [(r, n) for r, n in found if r.startswith(("api/v1/", "work/")) and n not in SKIPPED]
+
+
+def action_body(action: str, cast, appeal: Appeal, other: Appeal, *, form: bool) -> dict:
+    reason = {"reason": "测试理由"}
+    return {
+        "register": {},
+        "sign": {},
+        "start": {},
+        "close": {},
+        "withdraw": {},
+        "reject": reason,
+        "return": reason,
+        "reopen": reason,
+        "dispatch": {"unit": cast.community_unit.pk},
+        "request-extension": {"days": 2, **reason},
+        "approve-extension": {"approve": "true" if form else True},
+        "reply": {"result": "resolved", "content": "已处理"},
+        "evaluate": {"rating": "satisfied"},
+        "merge": {"into": other.tracking_no if form else other.pk},
+        "urge": {"content": "请尽快"},
+        "supervise": {"content": "请尽快"},
+        "note": {"content": "备注"},
+    }[action]
+
+
+@dataclass
+class Call:
+    method: str
+    url: str
+    data: dict
+    api: bool
+    kind: str  # "object": names one request/notification; "into": merges a visible one into it;
+    # "list": shows many; "open": neither
+
+
+def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notification: Notification) -> list[Call]:
+    """The requests that exercise one route against `target` (other: the second request)."""
+    pk = target.pk
+    if name == "api-token":
+        return [Call("post", "/api/v1/auth/token", {"username": "nobody", "password": "x"}, True, "open")]
+    if name in ("api-me", "api-categories", "api-units"):
+        return [Call("get", "/" + route, {}, True, "open")]
+    if name == "api-appeals":
+        return [
+            Call("get", "/api/v1/appeals?page_size=100", {}, True, "list"),
+            Call("get", f"/api/v1/appeals?q={target.tracking_no}", {}, True, "list"),
+        ]
+    if name == "api-appeal":
+        return [
+            Call("get", f"/api/v1/appeals/{pk}", {}, True, "object"),
+            Call("get", f"/api/v1/appeals/{pk}?reveal=contact", {}, True, "object"),
+        ]
+    if name.startswith("api-appeal-"):
+        action = name.removeprefix("api-appeal-")
+        calls = [
+            Call(
+                "post",
+                f"/api/v1/appeals/{pk}/{action}",
+                action_body(action, cast, target, other, form=False),
+                True,
+                "object",
+            )
+        ]
+        if action == "merge":  # merging the visible request into the invisible one
+            calls.append(Call("post", f"/api/v1/appeals/{other.pk}/merge", {"into": pk}, True, "into"))
+        return calls
+    if name in ("api-track", "api-track-evaluate"):
+        return []  # public by tracking number: see test_privacy and the wrong-phone check below
+    if name in ("workbench", "work_new", "overdue", "notifications"):
+        return [
+            Call("get", "/" + route, {}, False, "list"),
+            Call("get", f"/{route}?q={target.tracking_no}", {}, False, "list"),
+        ]
+    if name == "appeal_detail":
+        return [Call("get", f"/work/appeals/{pk}/", {}, False, "object")]
+    if name == "appeal_contact":
+        return [Call("post", f"/work/appeals/{pk}/contact/", {}, False, "object")]
+    if name == "appeal_photo":
+        photo = AppealPhoto.objects.filter(appeal=target).first()
+        token = photo.token if photo else "0" * 32
+        return [Call("get", f"/work/appeals/{pk}/photos/{token}/", {}, False, "object")]
+    if name == "appeal_action":
+        calls = [
+            Call(
+                "post",
+                f"/work/appeals/{pk}/{action}/",
+                action_body(action, cast, target, other, form=True),
+                False,
+                "object",
+            )
+            for action in ACTION_FORMS
+        ]
+        calls.append(Call("post", f"/work/appeals/{other.pk}/merge/", {"into": target.tracking_no}, False, "into"))
+        return calls
+    if name == "notification_read":
+        return [Call("post", f"/work/notifications/{notification.pk}/read/", {}, False, "object")]
+    if name == "notifications_read_all":
+        return [Call("post", "/work/notifications/read-all/", {}, False, "open")]
+    raise LookupError(name)
+
+
+def snapshot(appeal: Appeal, notification: Notification) -> tuple:
+    appeal.refresh_from_db()
+    notification.refresh_from_db()
+    return (
+        appeal.status,
+        appeal.version,
+        appeal.unit_id,
+        appeal.merged_into_id,
+        appeal.events.count(),
+        appeal.photos.count(),
+        appeal.notes_count if hasattr(appeal, "notes_count") else None,
+        notification.read_at,
+    )
+
+
+def client_for(cast, role: str, api: bool):
+    user = None if role == "anonymous" else getattr(cast, role)
+    if api:
+        return api_client(user)
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_every_api_and_work_route_is_known_to_the_matrix(cast, far_appeal):
+    near = cast.appeal_in("registered")
+    note = Notification.objects.create(user=cast.admin, event=far_appeal.events.first())
+    unknown = []
+    for route, name in routes():
+        if name is None and route.endswith("^.*$"):
+            continue  # the API's JSON 404 for unknown paths
+        try:
+            fill(name or route, route, cast, near, far_appeal, note)
+        except LookupError:
+            unknown.append((route, name))
+    assert not unknown, f"routes the permission matrix does not know how to fill (add them to FILL): {unknown}"
+
+
+def test_nobody_reads_or_changes_a_request_outside_their_scope(cast, far_appeal):
+    far = far_appeal
+    near = cast.appeal_in("registered")
+    far_note = Notification.objects.create(user=cast.admin, event=far.events.first())
+    secrets = [far.tracking_no, far.title, "13755501234", "赵远方"]
+    failures = []
+    checked = 0
+    for route, name in routes():
+        if name is None:
+            continue
+        for role in ROLES:
+            anonymous = role == "anonymous"
+            user = None if anonymous else getattr(cast, role)
+            # In scope: whatever the answer, never a server error.
+            mine = Notification.objects.get_or_create(user=user, event=near.events.first())[0] if user else far_note
+            for call in fill(name, route, cast, near, far, mine):
+                response = getattr(client_for(cast, role, call.api), call.method)(
+                    call.url, call.data, **({"format": "json"} if call.api and call.method == "post" else {})
+                )
+                if response.status_code >= 500:
+                    failures.append(f"{role} {call.method.upper()} {call.url} (in scope) -> {response.status_code}")
+            near.refresh_from_db()
+            # Out of scope: 404 (anonymous: sign in first), nothing shown, nothing changed.
+            for call in fill(name, route, cast, far, near, far_note):
+                before = snapshot(far, far_note)
+                response = getattr(client_for(cast, role, call.api), call.method)(
+                    call.url, call.data, **({"format": "json"} if call.api and call.method == "post" else {})
+                )
+                checked += 1
+                code = response.status_code
+                where = f"{role} {call.method.upper()} {call.url} -> {code}"
+                if code >= 500:
+                    failures.append(where + " (server error)")
+                if snapshot(far, far_note) != before:
+                    failures.append(where + f" changed the out-of-scope row: {before} -> {snapshot(far, far_note)}")
+                body = b"" if getattr(response, "streaming", False) else response.content
+                if call.kind == "object":
+                    if anonymous:
+                        ok = code in (401, 403) if call.api else (code == 302 and "/login/" in response["Location"])
+                    elif call.api:
+                        ok = code == 404
+                    else:
+                        # A role with no staff pages at all is refused outright (403) whatever the request.
+                        ok = code == 404 or (code == 403 and role == "resident")
+                    if not ok:
+                        failures.append(where + " (expected 404, or sign-in for anonymous)")
+                if call.kind == "into" and not (code in (400, 401, 403, 404, 409) or (code == 302 and not call.api)):
+                    failures.append(where + " (merging into an invisible request must be refused)")
+                if call.kind != "open" or code == 200:
+                    # A search box repeats what was searched for; that is not a leak.
+                    leaked = [s for s in secrets if s.encode() in body and s not in call.url]
+                    if leaked:
+                        failures.append(where + f" shows {leaked}")
+    assert checked > 300
+    assert not failures, "\n".join(failures)
+
+
+def test_a_wrong_phone_on_the_public_evaluate_endpoint_changes_nothing(cast, far_appeal):
+    appeal = far_appeal
+    services.register(appeal, actor=cast.fresh(cast.other_dispatcher))
+    services.dispatch(appeal, actor=cast.fresh(cast.other_dispatcher), unit=cast.other_unit.pk)
+    services.sign_for(appeal, actor=cast.fresh(cast.outsider))
+    services.reply(appeal, actor=cast.fresh(cast.outsider), result="resolved", content="已补装井盖")
+    note = Notification.objects.create(user=cast.admin, event=appeal.events.first())
+    before = snapshot(appeal, note)
+    for role in ROLES:
+        user = None if role == "anonymous" else getattr(cast, role)
+        response = api_client(user).post(
+            f"/api/v1/track/{appeal.tracking_no}/evaluate",
+            {"rating": "satisfied", "phone_last4": "0000"},
+            format="json",
+        )
+        assert response.status_code in (403, 429), (role, response.status_code)
+    assert snapshot(appeal, note) == before
+
+
+def test_a_dispatcher_cannot_merge_a_request_into_one_they_cannot_see(cast, far_appeal):
+    far = far_appeal
+    note = Notification.objects.create(user=cast.admin, event=far.events.first())
+    for via_api in (True, False):
+        near = cast.appeal_in("registered")
+        before, near_before = snapshot(far, note), (near.status, near.version, near.events.count())
+        if via_api:
+            response = api_client(cast.dispatcher).post(
+                f"/api/v1/appeals/{near.pk}/merge", {"into": far.pk}, format="json"
+            )
+            assert response.status_code == 400 and response.json()["field"] == "into", response.json()
+        else:
+            client = Client()
+            client.force_login(cast.dispatcher)
+            response = client.post(f"/work/appeals/{near.pk}/merge/", {"into": far.tracking_no}, follow=True)
+            assert response.status_code == 200
+            assert far.title.encode() not in response.content
+        assert far.tracking_no.encode() not in response.content
+        near.refresh_from_db()
+        assert (near.status, near.version, near.events.count()) == near_before
+        assert snapshot(far, note) == before

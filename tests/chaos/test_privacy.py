@@ -1,0 +1,128 @@
+"""Nothing a resident gave privately (full phone, name, exact address) shows
+on a public page or public API answer; staff lists show phones masked only."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from appeals import services
+from appeals.access import mask_phone
+
+from .conftest import api_client
+
+PEOPLE = [
+    # (phone, contact name, exact address)
+    ("13912345678", "钱多多", "花城小区7号楼2单元301室"),
+    ("15887654321", "孙晓梅", "花城小区12号楼1单元502室"),
+    ("18611112222", "李建国", "花城小区3号楼底商东侧"),
+]
+
+
+def phone_forms(phone: str) -> list[str]:
+    """The phone as written plainly and with the usual separators."""
+    a, b, c = phone[:3], phone[3:7], phone[7:]
+    return [phone, f"{a}-{b}-{c}", f"{a} {b} {c}", f"+86{phone}", f"{a}{b}", f"{b}{c}"]
+
+
+def private_strings() -> list[str]:
+    out = []
+    for phone, name, address in PEOPLE:
+        out += phone_forms(phone) + [name, address]
+    return out
+
+
+def leaks(text: str) -> list[str]:
+    # Digits may also be split by HTML markup or spaces: compare the bare digit run too.
+    digits = re.sub(r"\D", "", text)
+    found = [s for s in private_strings() if s in text]
+    found += [phone for phone, _n, _a in PEOPLE if phone in digits]
+    return found
+
+
+def make_requests(cast):
+    appeals = []
+    for i, (phone, name, address) in enumerate(PEOPLE):
+        appeals.append(
+            cast.submit(
+                contact_phone=phone,
+                contact_name=name,
+                address=address,
+                title=f"楼道灯不亮{i}",
+                description="楼道灯坏了一个多月，晚上出行不便。",
+            )
+        )
+    replied = cast.appeal_in(
+        "replied", contact_phone="13912345678", contact_name="钱多多", address="花城小区7号楼2单元301室"
+    )
+    return appeals + [replied]
+
+
+def test_public_pages_show_no_phone_name_or_exact_address(cast):
+    appeals = make_requests(cast)
+    client = Client()
+    pages = ["/", "/submit/", "/track/"]
+    for appeal in appeals:
+        pages += [
+            f"/track/{appeal.tracking_no}/",
+            f"/track/{appeal.tracking_no}/evaluate/",
+            f"/track/?no={appeal.tracking_no}",
+        ]
+    shown = 0
+    for url in pages:
+        response = client.get(url, follow=True)
+        assert response.status_code < 500, url
+        shown += response.status_code == 200
+        text = response.content.decode()
+        assert not leaks(text), (url, leaks(text))
+    assert shown >= len(appeals) + 3  # the tracking pages really rendered
+
+
+def test_public_api_answers_show_no_phone_name_or_exact_address(cast):
+    appeals = make_requests(cast)
+    anonymous = api_client()
+    answers = [anonymous.get("/api/v1/categories")]
+    answers += [anonymous.get(f"/api/v1/track/{a.tracking_no}") for a in appeals]
+    for phone, name, address in PEOPLE:
+        answers.append(
+            anonymous.post(
+                "/api/v1/appeals",
+                cast.intake_data(contact_phone=phone, contact_name=name, address=address, title="小区门口积水"),
+                format="json",
+            )
+        )
+    for response in answers:
+        assert response.status_code in (200, 201), response.content
+        text = response.content.decode()
+        assert not leaks(text), (response.request["PATH_INFO"], leaks(text))
+    # A wrong last-four guess does not echo the phone either.
+    replied = appeals[-1]
+    wrong = anonymous.post(
+        f"/api/v1/track/{replied.tracking_no}/evaluate", {"rating": "satisfied", "phone_last4": "0000"}, format="json"
+    )
+    assert wrong.status_code == 403
+    assert not leaks(wrong.content.decode())
+
+
+def test_staff_lists_show_phones_masked_only(cast):
+    appeals = make_requests(cast)
+    services.register(appeals[0], actor=cast.fresh(cast.dispatcher))
+    for user in (cast.dispatcher, cast.supervisor, cast.leader, cast.grid_worker):
+        listed = api_client(user).get("/api/v1/appeals?page_size=100")
+        assert listed.status_code == 200
+        assert listed.json()["count"] >= 1 or user == cast.grid_worker
+        for phone, _n, _a in PEOPLE:
+            assert phone not in listed.content.decode()
+        client = Client()
+        client.force_login(user)
+        page = client.get("/work/")
+        assert page.status_code == 200
+        text = page.content.decode()
+        for phone, _n, _a in PEOPLE:
+            assert phone not in re.sub(r"\D", "", text.replace(mask_phone(phone), "")), (user, phone)
+    # The detail answer masks too, unless the full number is explicitly asked for.
+    detail = api_client(cast.supervisor).get(f"/api/v1/appeals/{appeals[0].pk}")
+    assert detail.status_code == 200
+    assert "13912345678" not in detail.content.decode()
+    assert mask_phone("13912345678") in detail.content.decode()
