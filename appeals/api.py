@@ -173,8 +173,8 @@ class AppealListView(generics.ListAPIView):
         key = request.headers.get("Idempotency-Key") or None
         appeal, _created = services.create_appeal(data, actor=actor, channel=channel, photos=photos,
                                                   idempotency_key=key)
-        # A replay answers exactly as the first call did (201, same body).
-        body = s.AppealCreatedSerializer(appeal).data
+        # A replay answers exactly as the first call did (201, same body): AppealCreatedSerializer's fields.
+        body = {"id": appeal.pk, "tracking_no": appeal.tracking_no, "status": appeal.status}
         return Response(body, status=status.HTTP_201_CREATED)
 
 

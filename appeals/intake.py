@@ -11,16 +11,17 @@ import unicodedata
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.access import scopes_of
 from organisations.models import Node, Role, Unit
+from organisations.tree import tree
 
+from .catalogue import catalogue
 from .errors import Conflict, Forbidden, Invalid
-from .models import Appeal, AppealPhoto, Category, DailyCounter, IdempotencyKey, Status, TimeLimit
+from .models import Appeal, AppealPhoto, DailyCounter, IdempotencyKey, Status, TimeLimit
 from .photos import clean_photos
 
 R = Role.Name
@@ -71,11 +72,10 @@ def _bool(data: dict, field: str) -> bool:
 
 def validate(data: dict, *, staff: bool) -> dict:
     """Checks every field of a new request; returns the clean values."""
-    code = data.get("category")
-    category = Category.objects.filter(code=code, active=True).first() if isinstance(code, str) else None
+    category, leaf = catalogue().leaf(data.get("category"))
     if category is None:
         raise Invalid(_("Choose a category from the list."), field="category")
-    if category.children.filter(active=True).exists():
+    if not leaf:
         raise Invalid(_("Choose a more specific category under “%(name)s”.") % {"name": category.name},
                       field="category")
     kind = data.get("type") or Appeal.Type.HELP
@@ -112,13 +112,16 @@ def resolve_node(lat: float | None, lng: float | None, address: str, community: 
     """The deepest tree node the location points at: the nearest compound or
     community with a point within a few km, a name in the address, or the
     default intake node."""
+    places = tree()
     if community:
-        node = Node.objects.filter(code=community).first()
+        node = places.get(community)
         if node is not None:
             return _refine_by_address(node, address)
     if lat is not None:
         best, best_km = None, RESOLVE_RADIUS_KM
-        for node in Node.objects.filter(lat__isnull=False, kind__in=[Node.Kind.COMPOUND, Node.Kind.COMMUNITY]):
+        for node in places.places:
+            if node.lat is None:
+                continue
             km = _distance_km(lat, lng, node.lat, node.lng)
             # Prefer compounds: a community point only wins when clearly nearer.
             if node.kind == Node.Kind.COMMUNITY:
@@ -128,7 +131,7 @@ def resolve_node(lat: float | None, lng: float | None, address: str, community: 
         if best is not None:
             return best
     if address:
-        for node in Node.objects.filter(kind__in=[Node.Kind.COMPOUND, Node.Kind.COMMUNITY]).order_by("-kind"):
+        for node in places.places:
             if node.name in address:
                 return node
     return default_node()
@@ -136,16 +139,16 @@ def resolve_node(lat: float | None, lng: float | None, address: str, community: 
 
 def _refine_by_address(node: Node, address: str) -> Node:
     if address:
-        for child in Node.objects.filter(path__startswith=node.path, kind=Node.Kind.COMPOUND):
+        for child in tree().descendants(node, Node.Kind.COMPOUND):
             if child.name in address:
                 return child
     return node
 
 
 def default_node() -> Node:
+    places = tree()
     code = getattr(settings, "HUBIYING_DEFAULT_NODE", "")
-    node = Node.objects.filter(code=code).first() if code else None
-    node = node or Node.objects.filter(parent__isnull=True).order_by("path").first()
+    node = (places.get(code) if code else None) or (places.roots[0] if places.roots else None)
     if node is None:
         raise Invalid(_("The platform has no administrative tree yet."), code="not_configured")
     return node
@@ -153,7 +156,8 @@ def default_node() -> Node:
 
 def owner_of(node: Node) -> Node:
     """Requests are dispatched at the town/subdistrict level above their place."""
-    return node.ancestor_of_kind(Node.Kind.TOWN) or node.ancestors()[0]
+    places = tree()
+    return places.ancestor_of_kind(node, Node.Kind.TOWN) or places.ancestors(node)[0]
 
 
 def _distance_km(lat1, lng1, lat2, lng2) -> float:
@@ -164,14 +168,22 @@ def _distance_km(lat1, lng1, lat2, lng2) -> float:
 
 
 def next_tracking_no(now: datetime) -> str:
+    """The day's next number, from one UPDATE … RETURNING on the day's counter
+    row (its row lock orders concurrent intakes until they commit)."""
     day = timezone.localdate(now)
-    if not DailyCounter.objects.filter(day=day).update(last=F("last") + 1):
+    table = connection.ops.quote_name(DailyCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"', [day])
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 DailyCounter.objects.create(day=day, last=1)
-        except IntegrityError:
-            DailyCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = DailyCounter.objects.get(day=day).last
+            last = 1
+        except IntegrityError:  # another intake created the day's row first
+            return next_tracking_no(now)
+    else:
+        last = row[0]
     return f"HBY-{day:%Y%m%d}-{last:04d}"
 
 
@@ -258,19 +270,21 @@ def _insert(clean: dict, *, actor, channel: str, staff: bool, photos) -> Appeal:
     for content, width, height, token in photos:
         AppealPhoto.objects.create(appeal=appeal, event=event, token=token, image=content, width=width,
                                    height=height)
-    from notifications.outbox import deliver_after_commit
-
-    # Staff-registered requests wait for dispatch too: the dispatchers hear of
-    # them now, not when the next worker run finds the event.
-    deliver_after_commit(event)
     if staff:
+        from notifications.outbox import deliver_after_commit
+
+        # A request staff registered is the dispatchers' business at once. A
+        # resident's submission stays in the outbox (notifications.outbox): it is
+        # delivered on a staff member's next page or by run_timers, so intake,
+        # the busiest public path, commits once and tells nobody in-request.
+        deliver_after_commit(event)
         services._commit(appeal, actor, "register", role=None, to_status=Status.REGISTERED, now=now,
                          data={"on_behalf": True})
     return appeal
 
 
 def community_unit(node: Node) -> Unit | None:
-    community = node.ancestor_of_kind(Node.Kind.COMMUNITY)
+    community = tree().ancestor_of_kind(node, Node.Kind.COMMUNITY)
     if community is None:
         return None
     return Unit.objects.filter(kind=Unit.Kind.COMMUNITY, jurisdiction=community, active=True).first()

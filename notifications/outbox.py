@@ -8,13 +8,17 @@ workers never deliver the same event twice.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from organisations.models import Node, Role
+from organisations.tree import tree
 
 R = Role.Name
+logger = logging.getLogger(__name__)
 
 # action -> who is told
 TO_DISPATCHERS = {"submit", "return", "request-extension", "escalate"}
@@ -25,19 +29,38 @@ TO_RESIDENT = {"reply", "reject"}
 DISPATCH_STAGE = {"submitted", "registered", "returned"}
 
 
-def dispatchers_for(owner: Node):
-    """The dispatchers at the owner node, or at the nearest level above with any."""
-    for node in reversed(owner.ancestors()):
-        users = list(get_user_model().objects.filter(roles__name=R.DISPATCHER, roles__node=node, is_active=True))
-        if users:
-            return users
-    return []
+class People:
+    """Who holds a role where, asked once per delivery batch: a batch of
+    submissions to one town asks for its dispatchers once."""
+
+    def __init__(self):
+        self._dispatchers: dict[int, list] = {}
+        self._handlers: dict[tuple, list] = {}
+
+    def dispatchers_for(self, owner: Node) -> list:
+        """The dispatchers at the owner node, or at the nearest level above with any."""
+        if owner.pk not in self._dispatchers:
+            users: list = []
+            for node in reversed(tree().ancestors(owner)):
+                users = list(get_user_model().objects.filter(roles__name=R.DISPATCHER, roles__node=node,
+                                                             is_active=True))
+                if users:
+                    break
+            self._dispatchers[owner.pk] = users
+        return self._dispatchers[owner.pk]
+
+    def handlers_of(self, unit_ids: list[int]) -> list:
+        key = tuple(sorted(set(unit_ids)))
+        if key not in self._handlers:
+            self._handlers[key] = list(get_user_model().objects.filter(
+                roles__name=R.HANDLER, roles__unit_id__in=key, is_active=True))
+        return self._handlers[key]
 
 
-def recipients(event) -> list:
+def recipients(event, people: People | None = None) -> list:
+    people = people or People()
     appeal = event.appeal
-    User = get_user_model()
-    people: list = []
+    told: list = []
     if event.data.get("on_the_spot") and event.action in ("dispatch", "sign"):
         return []  # 即接即办: the actor did these steps themselves; nobody else must act
     if event.action == "submit" and appeal.status not in DISPATCH_STAGE:
@@ -46,35 +69,39 @@ def recipients(event) -> list:
         event.action == "evaluate" and event.data.get("rating") == "dissatisfied"
     ) or (event.action in ("urge", "supervise") and (event.to_status in DISPATCH_STAGE or not appeal.unit_id))
     if to_dispatchers:
-        people = dispatchers_for(appeal.owner_node)
+        told = people.dispatchers_for(appeal.owner_node)
     elif event.action in TO_HANDLERS and appeal.unit_id:
         unit_ids = [appeal.unit_id]
         if event.action == "dispatch":
             unit_ids += list(event.data.get("co_units") or [])
-        people = list(User.objects.filter(roles__name=R.HANDLER, roles__unit_id__in=unit_ids, is_active=True))
+        told = people.handlers_of(unit_ids)
     elif event.action in TO_RESIDENT and appeal.submitted_by_id:
-        people = [appeal.submitted_by]
-    return [p for p in {p.pk: p for p in people}.values() if p.pk != event.actor_id]
+        told = [appeal.submitted_by]
+    return [p for p in {p.pk: p for p in told}.values() if p.pk != event.actor_id]
 
 
 def deliver(event_ids: list[int]) -> int:
+    """Claims the events nobody has delivered and makes their notifications,
+    in one transaction: a failure leaves them all for the next try. On
+    PostgreSQL, rows another worker is delivering are skipped, not waited for;
+    elsewhere a double claim is harmless (one notification per user and event)."""
     from appeals.models import AppealEvent
 
     from .models import Notification
 
-    made = 0
-    for event in AppealEvent.objects.filter(pk__in=event_ids, notified_at__isnull=True).select_related(
-        "appeal", "appeal__owner_node"
-    ):
-        with transaction.atomic():
-            if not AppealEvent.objects.filter(pk=event.pk, notified_at__isnull=True).update(
-                notified_at=timezone.now()
-            ):
-                continue  # another worker claimed it
-            rows = [Notification(user=u, event=event) for u in recipients(event)]
-            Notification.objects.bulk_create(rows, ignore_conflicts=True)
-            made += len(rows)
-    return made
+    with transaction.atomic():
+        events = list(
+            AppealEvent.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=event_ids, notified_at__isnull=True)
+            .select_related("appeal", "appeal__owner_node")
+        )
+        if not events:
+            return 0
+        AppealEvent.objects.filter(pk__in=[e.pk for e in events]).update(notified_at=timezone.now())
+        people = People()
+        rows = [Notification(user=u, event=e) for e in events for u in recipients(e, people)]
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def deliver_pending(limit: int = 1000) -> int:
@@ -82,6 +109,24 @@ def deliver_pending(limit: int = 1000) -> int:
 
     ids = list(AppealEvent.objects.filter(notified_at__isnull=True).values_list("pk", flat=True)[:limit])
     return deliver(ids)
+
+
+PAGE_DELIVERY_BATCH = 50
+
+
+def deliver_some_pending() -> int:
+    """A few waiting events, delivered on the way through a page; one indexed
+    probe when the outbox is empty. A delivery error never breaks the page:
+    the events stay for run_timers."""
+    from appeals.models import AppealEvent
+
+    if not AppealEvent.objects.filter(notified_at__isnull=True).exists():
+        return 0
+    try:
+        return deliver_pending(limit=PAGE_DELIVERY_BATCH)
+    except Exception:  # noqa: BLE001 — a side job of the page, logged
+        logger.exception("delivering pending notifications failed")
+        return 0
 
 
 def deliver_after_commit(event) -> None:

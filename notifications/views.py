@@ -14,11 +14,14 @@ from django.views.decorators.http import require_POST
 from appeals.views.timeline import EVENT_LABELS
 from organisations.access import scopes_of
 
+from .outbox import deliver_some_pending
+
 PAGE_SIZE = 30
 
 
 @login_required
 def notification_list(request):
+    deliver_some_pending()  # before the list is read, not only for the badge
     rows = request.user.notifications.select_related("event", "event__appeal", "event__actor_unit")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     staff = scopes_of(request.user).is_staff_role

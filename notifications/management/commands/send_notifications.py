@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from appeals.models import AppealEvent
 from notifications.outbox import deliver_pending
 
 
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = 0
-        while made := deliver_pending():
-            total += made
+        # A batch may make no notification (events nobody must act on), so drain until none waits.
+        while AppealEvent.objects.filter(notified_at__isnull=True).exists():
+            total += deliver_pending()
         self.stdout.write(f"{total} notifications")
