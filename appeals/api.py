@@ -24,11 +24,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hubiying.paging import CappedPaginator
 from organisations.access import dispatchable_units
 
 from . import serializers as s
 from . import services
 from .access import get_appeal_for, visible_appeals
+from .catalogue import catalogue
 from .errors import Forbidden, Invalid, NotFound
 from .models import TERMINAL, Appeal, Category
 
@@ -40,8 +42,26 @@ def errors(*codes: int) -> dict:
 
 
 class Pagination(PageNumberPagination):
+    """DRF's page-number pages, with the total counted up to 10,000 (hubiying.paging):
+    `count_exact` is false when more requests match; narrow the filters to reach them."""
+
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_exact"] = self.page.paginator.count_exact
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = "Matching requests, counted up to 10,000."
+        schema["properties"]["count_exact"] = {
+            "type": "boolean", "description": "False when more than 10,000 requests match.",
+        }
+        schema["required"] = [*schema.get("required", []), "count_exact"]
+        return schema
 
 
 # --- Sign-in and the caller --------------------------------------------------------
@@ -111,9 +131,10 @@ def filter_appeals(qs, params: dict):
         qs = qs.filter(status__in=params["status"])
     code = params.get("category")
     if code:
-        if not Category.objects.filter(code=code).exists():
+        ids = catalogue().with_children(code)
+        if ids is None:
             raise Invalid(_("Unknown category “%(code)s”.") % {"code": code}, field="category")
-        qs = qs.filter(Q(category__code=code) | Q(category__parent__code=code))
+        qs = qs.filter(category_id__in=ids)
     if "unit" in params:
         qs = qs.filter(unit_id=params["unit"])
     if "overdue" in params:
@@ -142,7 +163,7 @@ class AppealListView(generics.ListAPIView):
     def get_queryset(self):
         params = s.AppealFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        qs = visible_appeals(self.request.user).select_related("category", "unit")
+        qs = visible_appeals(self.request.user).select_related("category", "unit").only(*s.LIST_COLUMNS)
         return filter_appeals(qs, params.validated_data)
 
     @extend_schema(parameters=[s.AppealFilterSerializer], responses={200: s.AppealListItemSerializer(many=True),

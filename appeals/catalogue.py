@@ -12,21 +12,34 @@ from .models import Category
 
 @dataclass
 class Catalogue:
-    active: dict[str, Category] = field(default_factory=dict)  # by code, each with its parent loaded
+    by_code: dict[str, Category] = field(default_factory=dict)  # all, each with its parent loaded
+    children: dict[int, list[int]] = field(default_factory=dict)  # parent id -> child ids (all)
     parents: set[int] = field(default_factory=set)  # ids of categories with active children
 
     def leaf(self, code: object) -> tuple[Category | None, bool]:
         """The active category with this code, and whether requests may be filed under it."""
-        category = self.active.get(code) if isinstance(code, str) else None
-        return category, category is not None and category.pk not in self.parents
+        category = self.by_code.get(code) if isinstance(code, str) else None
+        if category is None or not category.active:
+            return None, False
+        return category, category.pk not in self.parents
+
+    def with_children(self, code: str) -> list[int] | None:
+        """The ids a filter by this code covers (a first-level code covers its
+        children, active or not: old requests keep their category); None for an unknown code."""
+        category = self.by_code.get(code)
+        if category is None:
+            return None
+        return [category.pk, *self.children.get(category.pk, [])]
 
 
 def _load() -> Catalogue:
     catalogue = Catalogue()
-    for category in Category.objects.filter(active=True).select_related("parent"):
-        catalogue.active[category.code] = category
+    for category in Category.objects.select_related("parent"):
+        catalogue.by_code[category.code] = category
         if category.parent_id:
-            catalogue.parents.add(category.parent_id)
+            catalogue.children.setdefault(category.parent_id, []).append(category.pk)
+            if category.active:
+                catalogue.parents.add(category.parent_id)
     return catalogue
 
 

@@ -133,6 +133,40 @@ def test_pages_newest_first(cast, api):
     assert_error(api(cast.dispatcher).get("/api/v1/appeals", {"page": 9}), 404, "not_found")
 
 
+def test_the_total_is_counted_up_to_a_limit_and_says_so(cast, api, monkeypatch):
+    from hubiying.paging import CappedPaginator
+
+    for i in range(5):
+        cast.submit(title=f"第{i}件")
+    body = api(cast.dispatcher).get("/api/v1/appeals", {"page_size": 2}).json()
+    assert body["count"] == 5 and body["count_exact"] is True
+    monkeypatch.setattr(CappedPaginator, "count_limit", 3)
+    body = api(cast.dispatcher).get("/api/v1/appeals", {"page_size": 2}).json()
+    assert body["count"] == 3 and body["count_exact"] is False
+    assert [r["title"] for r in body["results"]] == ["第4件", "第3件"] and body["next"]
+    # The pages beyond the counted rows are reached by narrowing the filters.
+    assert_error(api(cast.dispatcher).get("/api/v1/appeals", {"page_size": 2, "page": 3}), 404, "not_found")
+    monkeypatch.setattr(CappedPaginator, "count_limit", 5)
+    assert api(cast.dispatcher).get("/api/v1/appeals").json()["count_exact"] is True
+
+
+def test_list_items_are_what_the_declared_fields_give(cast, api):
+    from rest_framework import serializers
+
+    from appeals.serializers import AppealListItemSerializer
+
+    cast.appeal_in(Status.REGISTERED)
+    appeal = cast.appeal_in(Status.REGISTERED)
+    services.dispatch(appeal, actor=cast.fresh(cast.dispatcher), unit=cast.property.pk)
+    body = api(cast.dispatcher).get("/api/v1/appeals").json()["results"]
+    declared = AppealListItemSerializer()
+    for item in body:
+        row = Appeal.objects.select_related("category", "unit").get(pk=item["id"])
+        assert item == serializers.Serializer.to_representation(declared, row)
+    assert {item["unit"] is None for item in body} == {True, False}
+    assert body[0]["status_display"] == "已派单"
+
+
 def test_page_size_is_capped_at_100(cast, api):
     first = cast.submit()
     rows = []
