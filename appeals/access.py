@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from organisations.access import path_q, scopes_of
@@ -37,8 +37,10 @@ def visible_appeals(user):
         q |= Q(created_by=user)
     units = scopes.unit_ids()
     if units:
-        q |= Q(unit_id__in=units) | Q(co_units__in=units)
-        return qs.filter(pk__in=Appeal.objects.filter(q).values("pk"))  # co_units join may repeat rows
+        # EXISTS rather than a join: a join repeats rows and needs an outer pk IN (…),
+        # which PostgreSQL cannot narrow to the one request a detail page asks for.
+        co_unit = Appeal.co_units.through.objects.filter(appeal_id=OuterRef("pk"), unit_id__in=units)
+        q |= Q(unit_id__in=units) | Exists(co_unit)
     return qs.filter(q)
 
 

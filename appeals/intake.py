@@ -263,21 +263,18 @@ def _insert(clean: dict, *, actor, channel: str, staff: bool, photos) -> Appeal:
     for name, value in step.items():
         setattr(appeal, name, value)
     appeal.save()
-    event = services.AppealEvent.objects.create(
+    # A request staff registered is the dispatchers' business at once. A
+    # resident's submission stays in the outbox (notifications.outbox): it is
+    # delivered on a staff member's next page or by run_timers, so intake, the
+    # busiest public path, commits once and tells nobody in-request.
+    event = services.record_event(
         appeal=appeal, action="submit", from_status="", to_status=Status.SUBMITTED,
-        actor=actor if staff or resident else None, at=now, data={"channel": channel},
+        actor=actor if staff or resident else None, at=now, data={"channel": channel}, deliver=staff,
     )
     for content, width, height, token in photos:
         AppealPhoto.objects.create(appeal=appeal, event=event, token=token, image=content, width=width,
                                    height=height)
     if staff:
-        from notifications.outbox import deliver_after_commit
-
-        # A request staff registered is the dispatchers' business at once. A
-        # resident's submission stays in the outbox (notifications.outbox): it is
-        # delivered on a staff member's next page or by run_timers, so intake,
-        # the busiest public path, commits once and tells nobody in-request.
-        deliver_after_commit(event)
         services._commit(appeal, actor, "register", role=None, to_status=Status.REGISTERED, now=now,
                          data={"on_behalf": True})
     return appeal

@@ -180,14 +180,23 @@ def _commit(
     for name, value in changes.items():
         setattr(appeal, name, value)
     appeal.version += 1
-    event = AppealEvent.objects.create(
+    return record_event(
         appeal=appeal, action=action, from_status=from_status, to_status=appeal.status,
         actor=user, actor_unit=_actor_unit(appeal, action, role), at=now, note=note,
         data=data or {}, public=public,
     )
-    from notifications.outbox import deliver_after_commit
 
-    deliver_after_commit(event)
+
+def record_event(*, deliver: bool = True, **fields) -> AppealEvent:
+    """Writes one timeline event. An event that may tell someone goes through
+    the outbox: delivered after commit, or (deliver=False) left for the next
+    page or run_timers; any other is born delivered and costs no outbox round."""
+    from notifications.outbox import deliver_after_commit, may_tell
+
+    tells = may_tell(fields["action"])
+    event = AppealEvent.objects.create(**fields, notified_at=None if tells else fields["at"])
+    if tells and deliver:
+        deliver_after_commit(event)
     return event
 
 
@@ -325,15 +334,12 @@ def reopen(appeal: Appeal, *, actor, reason: str) -> Appeal:
     _commit(appeal, actor, "reopen", role=role, changes=changes, note=reason,
             data={"reopen_count": count}, now=now)
     if escalate_to is not None:
-        event = AppealEvent.objects.create(
+        record_event(
             appeal=appeal, action="escalate", from_status=appeal.status, to_status=appeal.status,
             actor=None, at=now, public=False,
             note=_("Reopened %(n)d times: escalated to %(node)s.") % {"n": count, "node": escalate_to.name},
             data={"owner_node": escalate_to.code},
         )
-        from notifications.outbox import deliver_after_commit
-
-        deliver_after_commit(event)
     return appeal
 
 
@@ -514,14 +520,10 @@ def add_note(appeal: Appeal, *, actor, content: str) -> Appeal:
 
 def _add_event(appeal: Appeal, actor, action: str, note: str, *, public: bool, role: str | None = None):
     """Additive actions (urge, note) do not race: they only append an event."""
-    event = AppealEvent.objects.create(
+    return record_event(
         appeal=appeal, action=action, from_status=appeal.status, to_status=appeal.status, actor=actor,
         actor_unit=_actor_unit(appeal, action, role), note=note, public=public, at=timezone.now(),
     )
-    from notifications.outbox import deliver_after_commit
-
-    deliver_after_commit(event)
-    return event
 
 
 # --- Timers ---------------------------------------------------------------------

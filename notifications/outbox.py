@@ -24,6 +24,14 @@ logger = logging.getLogger(__name__)
 TO_DISPATCHERS = {"submit", "return", "request-extension", "escalate"}
 TO_HANDLERS = {"dispatch", "reopen", "urge", "supervise", "approve-extension"}
 TO_RESIDENT = {"reply", "reject"}
+# Actions that may tell someone; the others' events are born delivered and cost no outbox round.
+MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | {"evaluate"}
+
+
+def may_tell(action: str) -> bool:
+    return action in MAY_TELL
+
+
 # While a request waits for (re-)dispatch, urging or supervising it is the dispatchers' business,
 # not that of the unit that returned it.
 DISPATCH_STAGE = {"submitted", "registered", "returned"}
