@@ -13,6 +13,9 @@ from .models import Category
 @dataclass
 class Catalogue:
     by_code: dict[str, Category] = field(default_factory=dict)  # all, each with its parent loaded
+    by_id: dict[int, Category] = field(default_factory=dict)
+    # The active ones in the order of a filter list: each first-level one, then its children (True).
+    filter_order: list[tuple[Category, bool]] = field(default_factory=list)
     children: dict[int, list[int]] = field(default_factory=dict)  # parent id -> child ids (all)
     parents: set[int] = field(default_factory=set)  # ids of categories with active children
 
@@ -34,12 +37,17 @@ class Catalogue:
 
 def _load() -> Catalogue:
     catalogue = Catalogue()
-    for category in Category.objects.select_related("parent"):
+    rows = list(Category.objects.select_related("parent").order_by("order", "code"))
+    for category in rows:
         catalogue.by_code[category.code] = category
+        catalogue.by_id[category.pk] = category
         if category.parent_id:
             catalogue.children.setdefault(category.parent_id, []).append(category.pk)
             if category.active:
                 catalogue.parents.add(category.parent_id)
+    for parent in (c for c in rows if c.active and not c.parent_id):
+        catalogue.filter_order.append((parent, False))
+        catalogue.filter_order += [(c, True) for c in rows if c.active and c.parent_id == parent.pk]
     return catalogue
 
 
@@ -48,3 +56,8 @@ _CATALOGUE = Reference(_load, watch=(Category,))
 
 def catalogue() -> Catalogue:
     return _CATALOGUE.get()
+
+
+def forget() -> None:
+    """Read the categories again on next use (a row named one added since)."""
+    _CATALOGUE.clear()

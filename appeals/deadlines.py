@@ -38,7 +38,7 @@ def _load_time_limits() -> dict[str, list[TimeLimit]]:
     return by_step
 
 
-_TIME_LIMITS = Reference(_load_time_limits)
+_TIME_LIMITS = Reference(_load_time_limits, watch=(TimeLimit,))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from organisations.access import scopes_of
 from organisations.models import Node, Role, Unit
 from organisations.tree import tree
 
+from . import search
 from .catalogue import catalogue
 from .errors import Conflict, Forbidden, Invalid
 from .models import Appeal, AppealPhoto, DailyCounter, IdempotencyKey, Status, TimeLimit
@@ -259,6 +260,7 @@ def _insert(clean: dict, *, actor, channel: str, staff: bool, photos) -> Appeal:
         contact_name=clean["name"], contact_phone=clean["phone"], anonymous=clean["anonymous"],
         submitted_by=resident, created_by=actor if staff else None, created_at=now,
     )
+    appeal.search_text = search.document(appeal.title, appeal.description, appeal.address, appeal.tracking_no)
     step = services._step_changes(appeal, TimeLimit.Step.DISPATCH, now)
     for name, value in step.items():
         setattr(appeal, name, value)

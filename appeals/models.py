@@ -160,6 +160,8 @@ class Appeal(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, verbose_name=_("category"))
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), max_length=2000)
+    # The search terms of title, description, address and tracking number (appeals.search).
+    search_text = models.TextField(default="", blank=True, editable=False)
     urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, db_index=True)
     version = models.PositiveIntegerField(default=0)  # the optimistic lock of every action
@@ -234,10 +236,16 @@ class Appeal(models.Model):
             models.Index(fields=["status", "step_due"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["category", "status"]),
-            # Open requests only: the queue counts and overdue scans stay index-only
-            # at millions of rows (PostgreSQL covers the scope paths too).
-            models.Index(fields=["status", "step_due"], include=["node_path", "owner_path"],
+            # Open requests only: the workbench's tab counts and the overdue scans stay
+            # index-only at millions of rows (PostgreSQL covers the scope paths and the
+            # extension flag too), and a queue of one state is read in the workbench's
+            # order (due first, then newest) up to its LIMIT.
+            models.Index(fields=["status", "step_due", "-created_at"],
+                         include=["node_path", "owner_path", "pending_extension_days"],
                          condition=~Q(status__in=sorted(TERMINAL)), name="appeal_open"),
+            # The workbench's "All open" and "Overdue" tabs in their order, up to the LIMIT.
+            models.Index(fields=["step_due", "-created_at"], condition=~Q(status__in=sorted(TERMINAL)),
+                         name="appeal_open_due"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="appeal_not_merged_into_self"),

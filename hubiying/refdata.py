@@ -21,15 +21,16 @@ _ALL: list[Reference] = []
 
 
 class Reference(Generic[T]):
-    def __init__(self, loader: Callable[[], T], ttl: float = TTL_SECONDS, watch: Iterable[type] = ()):
+    def __init__(self, loader: Callable[[], T], ttl: float = TTL_SECONDS, watch: Iterable[type | str] = ()):
         self.loader = loader
         self.ttl = ttl
         self._value: T | None = None
         self._loaded_at = 0.0
         self._lock = threading.Lock()
         _ALL.append(self)
-        for model in watch:
-            uid = f"refdata-{loader.__module__}.{loader.__qualname__}-{model._meta.label}"
+        for model in watch:  # a model class or "app_label.ModelName" (connected once the app loads)
+            label = model if isinstance(model, str) else model._meta.label
+            uid = f"refdata-{loader.__module__}.{loader.__qualname__}-{label}"
             post_save.connect(self.clear, sender=model, weak=False, dispatch_uid=uid + "-save")
             post_delete.connect(self.clear, sender=model, weak=False, dispatch_uid=uid + "-delete")
 

@@ -1,5 +1,6 @@
-"""The administrative tree held per process (see hubiying.refdata): intake
-places every new request on it, so it must not cost a query each time."""
+"""The administrative tree and the units' names held per process (see
+hubiying.refdata): intake places every new request on the tree and every queue
+row names its place and unit, so neither may cost a query each time."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from dataclasses import dataclass, field
 
 from hubiying.refdata import Reference
 
-from .models import Node
+from .models import Node, Unit
 
 
 @dataclass
 class Tree:
     by_code: dict[str, Node] = field(default_factory=dict)
+    by_id: dict[int, Node] = field(default_factory=dict)
     # compounds before communities, as an address naming both means the compound
     places: list[Node] = field(default_factory=list)
     roots: list[Node] = field(default_factory=list)
@@ -36,6 +38,7 @@ def _load() -> Tree:
     tree = Tree()
     for node in Node.objects.order_by("path"):
         tree.by_code[node.code] = node
+        tree.by_id[node.pk] = node
         if node.parent_id is None:
             tree.roots.append(node)
         if node.kind in (Node.Kind.COMPOUND, Node.Kind.COMMUNITY):
@@ -49,3 +52,20 @@ _TREE = Reference(_load, watch=(Node,))
 
 def tree() -> Tree:
     return _TREE.get()
+
+
+def _load_unit_names() -> dict[int, str]:
+    return dict(Unit.objects.values_list("pk", "name"))
+
+
+_UNIT_NAMES = Reference(_load_unit_names, watch=(Unit,))
+
+
+def unit_names() -> dict[int, str]:
+    return _UNIT_NAMES.get()
+
+
+def forget() -> None:
+    """Read the tree and the units again on next use (a row named one added since)."""
+    _TREE.clear()
+    _UNIT_NAMES.clear()

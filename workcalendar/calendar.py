@@ -40,7 +40,7 @@ def _load_reference() -> tuple[dict[date, bool], set[int]]:
     )
 
 
-_REFERENCE = Reference(_load_reference)
+_REFERENCE = Reference(_load_reference, watch=("workcalendar.CalendarDay", "workcalendar.CalendarYear"))
 
 
 @dataclass(frozen=True)

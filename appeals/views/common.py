@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -49,6 +50,29 @@ def bound(request) -> tuple:
 
 def page_of(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+class Counted:
+    """A queryset whose number of rows is already known, for `page_of`: the
+    paginator takes the count from here instead of running a COUNT query, and
+    slices the queryset as usual."""
+
+    def __init__(self, queryset: QuerySet, count: int):
+        self.queryset = queryset
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self.queryset[index]
+
+    @property
+    def ordered(self) -> bool:
+        return self.queryset.ordered
 
 
 def safe_next(request, fallback: str) -> str:

@@ -7,7 +7,9 @@ Every request is loaded through `appeals.access`; every change goes through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,18 +25,29 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations.access import path_q, scopes_of
 from organisations.models import Role
+from organisations.tree import forget as forget_places
+from organisations.tree import tree, unit_names
 
-from .. import services
+from .. import search, services
 from ..access import contact_for, may_see_contact, visible_appeals
+from ..catalogue import catalogue
+from ..catalogue import forget as forget_categories
 from ..errors import ActionError
 from ..forms import ACTION_FORMS, StaffIntakeForm, category_label
-from ..models import TERMINAL, Appeal, AppealPhoto, Category, Status
-from .common import appeal_or_404, bound, map_config, page_of, safe_next, staff_required
+from ..models import TERMINAL, Appeal, AppealPhoto, Status
+from ..templatetags.hby import category_name
+from .common import Counted, appeal_or_404, bound, map_config, page_of, safe_next, staff_required
 from .timeline import ACTION_BUTTONS, ACTION_DONE, staff_timeline
 
 R = Role.Name
 S = Status
 LIST_RELATED = ("category", "category__parent", "node", "unit")
+# What a queue row reads of a request (templates/work/_rows.html); the names of
+# its category, place and unit come from ROW_NAMES, not from joins.
+QUEUE_ROW_FIELDS = (
+    "tracking_no", "title", "urgency", "status", "step_due", "step_warn_at",
+    "category", "node", "unit",
+)
 
 # The order of the action forms on the request page: the usual next step first;
 # the rest fold away on a phone.
@@ -45,13 +58,27 @@ OTHER_ACTIONS = ["start", "note", "request-extension", "return", "reject", "merg
 
 @dataclass
 class Queue:
+    """One tab of the workbench: open requests in `statuses` (any open state
+    when None) that match `where`; 'Registered by me' (`open_only=False`) also
+    lists finished requests."""
+
     key: str
     label: str
-    where: Q
+    statuses: tuple[str, ...] | None = None
+    where: Q = field(default_factory=Q)
+    open_only: bool = True
     count: int = 0
 
+    def __post_init__(self):
+        if self.statuses is not None and TERMINAL.intersection(self.statuses):
+            raise ValueError(f"The queue {self.key!r} lists open requests only.")
+
     def select(self, qs: QuerySet) -> QuerySet:
-        return qs.filter(self.where)
+        """Exactly the rows `count_queues` counts for this tab. (The states of a
+        tab are open ones: repeating OPEN_Q would only blur the planner's estimate.)"""
+        if not self.open_only:
+            return qs.filter(self.where)
+        return qs.filter(OPEN_Q if self.statuses is None else Q(status__in=self.statuses), self.where)
 
 
 def _none() -> Q:
@@ -73,68 +100,74 @@ def queues_for(user, now=None) -> list[Queue]:
     if superuser:
         mine = Q()
     else:
-        mine = _none()
-        if dispatcher:
-            mine |= owned
-        if handler:
-            mine |= in_unit
+        # Built from the same Q objects, so that count_queues counts equal conditions once.
+        parts = [q for q, held in ((owned, dispatcher), (in_unit, handler)) if held]
+        mine = reduce(operator.or_, parts) if parts else _none()
     T = services.TRANSITIONS
 
-    def where(q: Q, statuses) -> Q:
-        return q & Q(status__in=sorted(statuses))
+    def states(*statuses) -> tuple[str, ...]:
+        return tuple(sorted(statuses))
 
     queues: list[Queue] = []
     if dispatcher:
         queues += [
-            Queue("register", gettext_lazy("To register"), where(owned, T["register"].sources)),
-            Queue("dispatch", gettext_lazy("To dispatch"), where(owned, T["dispatch"].sources)),
+            Queue("register", gettext_lazy("To register"), states(*T["register"].sources), owned),
+            Queue("dispatch", gettext_lazy("To dispatch"), states(*T["dispatch"].sources), owned),
         ]
     if handler:
         queues += [
-            Queue("sign", gettext_lazy("To sign for"), where(in_unit, T["sign"].sources)),
-            Queue("in_hand", gettext_lazy("In hand"), where(in_unit, [S.SIGNED, S.IN_PROGRESS])),
+            Queue("sign", gettext_lazy("To sign for"), states(*T["sign"].sources), in_unit),
+            Queue("in_hand", gettext_lazy("In hand"), states(S.SIGNED, S.IN_PROGRESS), in_unit),
         ]
     if dispatcher:
         queues.append(Queue(
-            "approval", gettext_lazy("Awaiting approval"),
-            where(owned & Q(pending_extension_days__isnull=False), T["approve-extension"].sources),
+            "approval", gettext_lazy("Awaiting approval"), states(*T["approve-extension"].sources),
+            Q(pending_extension_days__isnull=False) & owned,
         ))
     if dispatcher or handler:
-        queues.append(Queue("replied", gettext_lazy("Replied"), where(mine, [S.REPLIED, S.EVALUATED])))
+        queues.append(Queue("replied", gettext_lazy("Replied"), states(S.REPLIED, S.EVALUATED), mine))
     if scopes.has(R.GRID_WORKER) and not superuser:
-        queues.append(Queue("mine", gettext_lazy("Registered by me"), Q(created_by=user)))
-    queues.append(Queue("overdue", gettext_lazy("Overdue"), OPEN_Q & Q(step_due__lt=now)))
-    queues.append(Queue("open", gettext_lazy("All open"), OPEN_Q))
+        queues.append(Queue("mine", gettext_lazy("Registered by me"), where=Q(created_by=user), open_only=False))
+    queues.append(Queue("overdue", gettext_lazy("Overdue"), where=Q(step_due__lt=now)))
+    queues.append(Queue("open", gettext_lazy("All open")))
     return queues
 
 
 def count_queues(base: QuerySet, queues: list[Queue]) -> None:
-    """All tab counts in one aggregate over the open requests in scope (the
-    partial index on open requests keeps it small); 'registered by me' also
-    counts finished requests, so it has its own query."""
-    open_tabs = [q for q in queues if q.key != "mine"]
-    counts = base.filter(OPEN_Q).aggregate(**{q.key: Count("pk", filter=q.where) for q in open_tabs})
+    """All tab counts of open requests in one pass over the open requests in
+    scope, index-only on the partial index `appeal_open`: one row per state with
+    a count for each distinct condition of the tabs, summed here over each tab's
+    states. 'Registered by me' also counts finished requests: its own query."""
+    conditions: list[Q] = []
     for queue in queues:
-        queue.count = counts[queue.key] if queue.key in counts else queue.select(base).count()
+        if queue.open_only and queue.where not in conditions:
+            conditions.append(queue.where)
+    # COUNT(status), not COUNT(id): the index holds the status, not the id.
+    columns = {f"n{i}": Count("status", filter=q) if q else Count("status") for i, q in enumerate(conditions)}
+    per_state = base.filter(OPEN_Q).order_by().values("status").annotate(**columns) if columns else []
+    by_state = {row.pop("status"): row for row in per_state}
+    for queue in queues:
+        if not queue.open_only:
+            queue.count = queue.select(base).count()
+            continue
+        column = f"n{conditions.index(queue.where)}"
+        queue.count = sum(row[column] for state, row in by_state.items()
+                          if queue.statuses is None or state in queue.statuses)
 
 
 def _category_filter_choices() -> list[tuple[str, str]]:
-    rows = list(Category.objects.filter(active=True).order_by("order", "code"))
-    out = []
-    for parent in (r for r in rows if not r.parent_id):
-        out.append((parent.code, category_label(parent)))
-        out += [(r.code, "\u2003" + category_label(r)) for r in rows if r.parent_id == parent.pk]
-    return out
+    # Labels per request: they follow the page's language.
+    return [(c.code, "\u2003" + category_label(c) if child else category_label(c))
+            for c, child in catalogue().filter_order]
 
 
 def _filtered(request, qs: QuerySet) -> tuple[QuerySet, dict]:
     text = (request.GET.get("q") or "").strip()[:100]
     category = (request.GET.get("category") or "").strip()
     status = (request.GET.get("status") or "").strip()
-    if text:
-        qs = qs.filter(Q(tracking_no__icontains=text) | Q(title__icontains=text) | Q(address__icontains=text))
+    qs = search.matching(qs, text)
     if category:
-        qs = qs.filter(Q(category__code=category) | Q(category__parent__code=category))
+        qs = qs.filter(category_id__in=catalogue().with_children(category) or [])
     if status in S.values:
         qs = qs.filter(status=status)
     return qs, {"q": text, "category": category, "status": status}
@@ -149,18 +182,53 @@ def workbench(request):
     if not scopes_of(user).is_staff_role:
         rows = base.select_related(*LIST_RELATED).order_by("-created_at")
         return render(request, "work/mine.html", {"page": page_of(request, rows)})
-    queues = queues_for(user)
+    now = timezone.now()
+    queues = queues_for(user, now)
     count_queues(base, queues)
     by_key = {q.key: q for q in queues}
     current = by_key.get(request.GET.get("tab") or "")
     if current is None:
         current = next((q for q in queues if q.count and q.key not in ("overdue", "open")), queues[-1])
     rows, filters = _filtered(request, current.select(base))
-    rows = rows.select_related(*LIST_RELATED).order_by(F("step_due").asc(nulls_last=True), "-created_at")
+    rows = rows.only(*QUEUE_ROW_FIELDS).order_by(F("step_due").asc(nulls_last=True), "-created_at")
+    if not any(filters.values()):
+        rows = Counted(rows, current.count)  # the tab's count is this queryset's: no second COUNT
+    page = page_of(request, rows)
+    _prepare_rows(page.object_list, now)
     return render(request, "work/workbench.html", {
-        "queues": queues, "current": current, "page": page_of(request, rows), "filters": filters,
-        "categories": _category_filter_choices(), "statuses": S.choices, "now": timezone.now(),
+        "queues": queues, "current": current, "page": page, "filters": filters,
+        "categories": _category_filter_choices(), "statuses": S.choices, "now": now,
     })
+
+
+def _prepare_rows(appeals, now) -> None:
+    """What each queue row shows (templates/work/_rows.html), worked out here
+    once per row rather than through tags and filters in the template."""
+    appeals = list(appeals)
+    categories, places, units = catalogue().by_id, tree().by_id, unit_names()
+    if not all(a.category_id in categories and a.node_id in places and (a.unit_id is None or a.unit_id in units)
+               for a in appeals):  # named something added since they were read: read them again
+        forget_categories()
+        forget_places()
+        categories, places, units = catalogue().by_id, tree().by_id, unit_names()
+    status_labels: dict[str, str] = {}  # each label translated once per page
+    category_labels: dict[int, str] = {}
+    for appeal in appeals:
+        appeal.url = reverse("appeal_detail", args=[appeal.pk])
+        appeal.deadline = appeal.deadline_state(now)
+        if appeal.status not in status_labels:
+            status_labels[appeal.status] = appeal.get_status_display()
+        appeal.status_label = status_labels[appeal.status]
+        if appeal.category_id not in category_labels:
+            category_labels[appeal.category_id] = category_name(categories.get(appeal.category_id))
+        appeal.category_label = category_labels[appeal.category_id]
+        place = places.get(appeal.node_id)
+        appeal.place = place.name if place else ""
+        appeal.unit_name = units.get(appeal.unit_id, "") if appeal.unit_id else ""
+        due = timezone.localtime(appeal.step_due) if appeal.step_due and appeal.is_open() else None
+        # As the date filter shows it: ISO 8601 ("c") and "m-d H:i", in local time.
+        appeal.due_iso = due.isoformat() if due else ""
+        appeal.due_short = f"{due:%m-%d %H:%M}" if due else ""
 
 
 def _may_register(scopes) -> bool:

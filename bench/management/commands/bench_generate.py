@@ -33,6 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from appeals.models import Appeal, AppealEvent, Category, DailyCounter
+from appeals.search import document as search_document
 from organisations.models import Node, Role, Unit
 
 R = Role.Name
@@ -433,6 +434,7 @@ class Command(BaseCommand):
                     self.tracking[aid] = tn
                     a, events = self.life(aid, ts, now, kind)
                     a["tracking_no"] = tn
+                    a["search_text"] = search_document(a["title"], a["description"], a["address"], tn)
                     statuses[a["status"]] += 1
                     for k in ("created_at", "updated_at", "step_started", "step_warn_at", "step_due", "handle_due",
                               "replied_at", "evaluated_at", "closed_at"):
