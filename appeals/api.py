@@ -27,8 +27,8 @@ from rest_framework.views import APIView
 from hubiying.paging import CappedPaginator
 from organisations.access import dispatchable_units
 
+from . import search, services
 from . import serializers as s
-from . import services
 from .access import get_appeal_for, visible_appeals
 from .catalogue import catalogue
 from .errors import Forbidden, Invalid, NotFound
@@ -141,9 +141,7 @@ def filter_appeals(qs, params: dict):
         now = timezone.now()
         late = Q(step_due__lt=now) & ~Q(status__in=TERMINAL)
         qs = qs.filter(late) if params["overdue"] else qs.exclude(late)
-    text = (params.get("q") or "").strip()
-    if text:
-        qs = qs.filter(Q(title__icontains=text) | Q(description__icontains=text) | Q(tracking_no__icontains=text))
+    qs = search.matching(qs, params.get("q") or "")
     if params.get("created_after"):
         qs = qs.filter(created_at__gte=_day_start(params["created_after"]))
     if params.get("created_before"):
@@ -310,7 +308,8 @@ WRONG_PHONE_WINDOW = 3600  # seconds
 
 
 def _wrong_tries_key(tracking_no: str) -> str:
-    return f"hby:track-evaluate:{tracking_no}:{int(time.time() // WRONG_PHONE_WINDOW)}"
+    # One count per request for every action proven by the phone: the digits are the same secret.
+    return f"hby:track-phone:{tracking_no}:{int(time.time() // WRONG_PHONE_WINDOW)}"
 
 
 def _count_wrong_try(key: str) -> None:
@@ -322,16 +321,19 @@ def _count_wrong_try(key: str) -> None:
     cache.touch(key, WRONG_PHONE_WINDOW)  # some backends' incr resets the timeout
 
 
-class TrackEvaluateView(APIView):
-    """The resident rates the reply, proving themselves by the last four digits
-    of the contact phone. After 5 wrong tries in an hour the number is locked
-    for the rest of that hour (429)."""
+class TrackResidentActionView(APIView):
+    """Base of the resident's actions by tracking number: the resident proves
+    themselves by the last four digits of the contact phone. After 5 wrong
+    tries in an hour (all such actions together) the number is locked for the
+    rest of that hour (429). Subclasses name the input and call the service."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    input_serializer: type
 
-    @extend_schema(request=s.TrackEvaluateSerializer, responses={200: s.TrackSerializer, **errors(400, 403, 404,
-                   409, 429)}, auth=[], tags=["track"])
+    def act(self, appeal: Appeal, data: dict) -> None:
+        raise NotImplementedError
+
     def post(self, request, tracking_no: str):
         appeal = _tracked(tracking_no)
         key = _wrong_tries_key(tracking_no)
@@ -341,13 +343,41 @@ class TrackEvaluateView(APIView):
                 detail=_("Too many wrong phone numbers for this request. Try again later."),
                 code="too_many_attempts",
             )
-        form = s.TrackEvaluateSerializer(data=request.data)
+        form = self.input_serializer(data=request.data)
         form.is_valid(raise_exception=True)
         last4 = appeal.contact_phone[-4:] if len(appeal.contact_phone) >= 4 else ""
         if not last4 or not hmac.compare_digest(last4, form.validated_data["phone_last4"]):
             _count_wrong_try(key)
             raise Forbidden(_("The last four digits do not match the phone number given with the request."),
                             code="phone_mismatch", field="phone_last4")
-        services.evaluate(appeal, actor=None, rating=form.validated_data["rating"],
-                          comment=form.validated_data["comment"], via_tracking=True)
+        self.act(appeal, form.validated_data)
         return Response(s.TrackSerializer(_tracked(tracking_no)).data)
+
+
+class TrackEvaluateView(TrackResidentActionView):
+    """The resident rates the reply, proven by the phone's last four digits."""
+
+    input_serializer = s.TrackEvaluateSerializer
+
+    def act(self, appeal: Appeal, data: dict) -> None:
+        services.evaluate(appeal, actor=None, rating=data["rating"], comment=data["comment"], via_tracking=True)
+
+    @extend_schema(request=s.TrackEvaluateSerializer, responses={200: s.TrackSerializer, **errors(400, 403, 404,
+                   409, 429)}, auth=[], tags=["track"])
+    def post(self, request, tracking_no: str):
+        return super().post(request, tracking_no)
+
+
+class TrackWithdrawView(TrackResidentActionView):
+    """The resident withdraws the request before the reply, proven by the
+    phone's last four digits. 409 once the request is replied to or closed."""
+
+    input_serializer = s.TrackWithdrawSerializer
+
+    def act(self, appeal: Appeal, data: dict) -> None:
+        services.withdraw(appeal, actor=None, reason=data["reason"], via_tracking=True)
+
+    @extend_schema(request=s.TrackWithdrawSerializer, responses={200: s.TrackSerializer, **errors(400, 403, 404,
+                   409, 429)}, auth=[], tags=["track"])
+    def post(self, request, tracking_no: str):
+        return super().post(request, tracking_no)

@@ -21,6 +21,7 @@ urlpatterns = [
     ],
     path("track/<str:tracking_no>", api.TrackView.as_view(), name="api-track"),
     path("track/<str:tracking_no>/evaluate", api.TrackEvaluateView.as_view(), name="api-track-evaluate"),
+    path("track/<str:tracking_no>/withdraw", api.TrackWithdrawView.as_view(), name="api-track-withdraw"),
     # Unknown actions and endpoints answer JSON too.
     re_path(r"^.*$", not_found_view),
 ]

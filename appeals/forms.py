@@ -355,16 +355,27 @@ class TrackForm(forms.Form):
     )
 
 
-class ResidentEvaluateForm(forms.Form):
+class ResidentProofForm(forms.Form):
+    """A resident without an account acts on their request by the tracking
+    number and the last 4 digits of the phone they left (checked by the view)."""
+
     phone_digits = forms.RegexField(
         label=_("Last 4 digits of your phone number"), regex=r"^\d{4}$", max_length=4,
         error_messages={"invalid": _("Give the last 4 digits of the phone number you left."),
                         "required": _("Give the last 4 digits of the phone number you left.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d{4}"}),
     )
+
+
+class ResidentEvaluateForm(ResidentProofForm):
     rating = forms.ChoiceField(
         label=_("Are you satisfied with the reply?"), choices=Appeal.Rating.choices, widget=forms.RadioSelect,
         error_messages={"required": _("Choose satisfied, basically satisfied or dissatisfied.")},
     )
     comment = forms.CharField(label=_("Anything to add? (optional)"), required=False, max_length=500,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResidentWithdrawForm(ResidentProofForm):
+    reason = forms.CharField(label=_("Why do you withdraw it? (optional)"), required=False, max_length=200,
+                             widget=forms.Textarea(attrs={"rows": 3}))

@@ -181,7 +181,8 @@ class AppealFilterSerializer(serializers.Serializer):
     unit = StrictIntegerField(required=False, help_text="Lead unit id.")
     overdue = StrictBooleanField(required=False, help_text="true: overdue only; false: not overdue.")
     q = serializers.CharField(
-        required=False, allow_blank=True, help_text="Text in the title, description or tracking number."
+        required=False, allow_blank=True,
+        help_text="Words of the title, description, address or tracking number; all must occur.",
     )
     created_after = serializers.DateField(required=False, help_text="Submitted on or after this date.")
     created_before = serializers.DateField(required=False, help_text="Submitted on or before this date.")
@@ -521,6 +522,7 @@ class TrackSerializer(serializers.Serializer):
     merged_into = serializers.SerializerMethodField(help_text="The tracking number to follow instead.")
     rating = serializers.CharField(help_text="The rating given, or empty.")
     can_evaluate = serializers.SerializerMethodField()
+    can_withdraw = serializers.SerializerMethodField(help_text="The resident may still withdraw it (before the reply).")
     timeline = serializers.SerializerMethodField()
 
     @extend_schema_field(PublicReplySerializer(allow_null=True))
@@ -535,18 +537,32 @@ class TrackSerializer(serializers.Serializer):
     def get_can_evaluate(self, appeal):
         return appeal.status == Status.REPLIED
 
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_can_withdraw(self, appeal):
+        return appeal.status in services.TRANSITIONS["withdraw"].sources
+
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_timeline(self, appeal):
         events = appeal.events.filter(public=True).select_related("actor_unit")
         return PublicEventSerializer(events, many=True).data
 
 
-class TrackEvaluateSerializer(serializers.Serializer):
-    phone_last4 = serializers.RegexField(
+def _phone_last4():
+    return serializers.RegexField(
         r"^\d{4}$", error_messages={"invalid": _("Give the last four digits of your phone number.")},
+        help_text="The last four digits of the phone number given with the request: they prove the resident.",
     )
+
+
+class TrackEvaluateSerializer(serializers.Serializer):
+    phone_last4 = _phone_last4()
     rating = serializers.ChoiceField(
         choices=Appeal.Rating.choices,
         error_messages={"invalid_choice": _("Choose satisfied, basically satisfied or dissatisfied.")},
     )
     comment = _text(False)
+
+
+class TrackWithdrawSerializer(serializers.Serializer):
+    phone_last4 = _phone_last4()
+    reason = _text(False, "Why the request is withdrawn (optional, up to 200 characters); staff see it.")

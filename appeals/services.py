@@ -120,11 +120,18 @@ def _extra_check(appeal: Appeal, action: str) -> str | None:
     return None
 
 
-def _guard(appeal: Appeal, user, action: str) -> str | None:
-    """Checks permission (Forbidden) then state (WrongState); returns the acting role or raises."""
+def _guard(appeal: Appeal, user, action: str, *, via_tracking: bool = False) -> str | None:
+    """Checks permission (Forbidden) then state (WrongState); returns the acting role or raises.
+
+    via_tracking: the caller has proven the request's own resident by the
+    tracking number and the phone's last digits; they act as the resident
+    where the action is one a resident may take."""
     rule = TRANSITIONS[action]
     # No actor is never a free pass: timers write through _commit directly.
-    role = _acting_role(appeal, user, action)
+    if via_tracking and R.RESIDENT in rule.roles:
+        role: str | None = R.RESIDENT
+    else:
+        role = _acting_role(appeal, user, action)
     if role is None:
         raise Forbidden(_("You may not do this to this request."))
     if appeal.status not in rule.sources:
@@ -223,10 +230,10 @@ def _text(value, field: str, label: str, *, required: bool = True, max_length: i
     return value
 
 
-def _act(appeal: Appeal, user, action: str):
+def _act(appeal: Appeal, user, action: str, *, via_tracking: bool = False):
     """Re-reads the row inside the transaction and guards the action."""
     fresh = Appeal.objects.select_related("category", "unit", "owner_node", "node").get(pk=appeal.pk)
-    role = _guard(fresh, user, action)
+    role = _guard(fresh, user, action, via_tracking=via_tracking)
     return fresh, role
 
 
@@ -480,11 +487,19 @@ def evaluate(appeal: Appeal, *, actor, rating: str, comment: str = "", via_track
     return appeal
 
 
+TRACKING_REASON_LENGTH = 200  # an unsigned resident's reason, kept short
+
+
 @transaction.atomic
-def withdraw(appeal: Appeal, *, actor, reason: str = "") -> Appeal:
-    appeal, role = _act(appeal, actor, "withdraw")
-    _commit(appeal, actor, "withdraw", role=role,
-            note=_text(reason, "reason", _("the reason"), required=False, max_length=500),
+def withdraw(appeal: Appeal, *, actor, reason: str = "", via_tracking: bool = False) -> Appeal:
+    """The resident takes the request back before the reply.
+
+    via_tracking: a resident without an account, whom the caller has proven by
+    the tracking number and the phone's last digits; the event has no actor."""
+    appeal, role = _act(appeal, actor, "withdraw", via_tracking=via_tracking)
+    limit = TRACKING_REASON_LENGTH if via_tracking else 500
+    _commit(appeal, None if via_tracking else actor, "withdraw", role=role,
+            note=_text(reason, "reason", _("the reason"), required=False, max_length=limit),
             changes={"closed_at": timezone.now(), **_step_changes(appeal, None, None)})
     return appeal
 

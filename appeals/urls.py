@@ -11,6 +11,7 @@ urlpatterns = [
     path("track/", public.track_form, name="track_form"),
     path("track/<str:tracking_no>/", public.track, name="track"),
     path("track/<str:tracking_no>/evaluate/", public.evaluate, name="track_evaluate"),
+    path("track/<str:tracking_no>/withdraw/", public.withdraw, name="track_withdraw"),
     # Staff.
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

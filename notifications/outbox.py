@@ -25,7 +25,7 @@ TO_DISPATCHERS = {"submit", "return", "request-extension", "escalate"}
 TO_HANDLERS = {"dispatch", "reopen", "urge", "supervise", "approve-extension"}
 TO_RESIDENT = {"reply", "reject"}
 # Actions that may tell someone; the others' events are born delivered and cost no outbox round.
-MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | {"evaluate"}
+MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | {"evaluate", "withdraw"}
 
 
 def may_tell(action: str) -> bool:
@@ -83,6 +83,8 @@ def recipients(event, people: People | None = None) -> list:
         if event.action == "dispatch":
             unit_ids += list(event.data.get("co_units") or [])
         told = people.handlers_of(unit_ids)
+    elif event.action == "withdraw" and appeal.unit_id and event.from_status not in DISPATCH_STAGE:
+        told = people.handlers_of([appeal.unit_id])  # the unit working on it may stop
     elif event.action in TO_RESIDENT and appeal.submitted_by_id:
         told = [appeal.submitted_by]
     return [p for p in {p.pk: p for p in told}.values() if p.pk != event.actor_id]

@@ -18,13 +18,13 @@ from organisations.models import Role
 
 from .. import services
 from ..errors import ActionError
-from ..forms import ResidentEvaluateForm, SubmitForm, TrackForm
+from ..forms import ResidentEvaluateForm, ResidentWithdrawForm, SubmitForm, TrackForm
 from ..models import Appeal, Status
 from .common import bound, map_config
 from .timeline import public_timeline
 
-EVALUATE_TRIES = 5
-EVALUATE_WINDOW = 3600  # seconds
+PHONE_TRIES = 5
+PHONE_WINDOW = 3600  # seconds
 RECENT_KEY = "hby_recent_tracking"
 TRACKING_RE = re.compile(r"^HBY-\d{8}-\d{4,}$")
 
@@ -100,29 +100,59 @@ def track(request, tracking_no: str):
         "appeal": appeal,
         "timeline": public_timeline(appeal),
         "may_evaluate": appeal.status == Status.REPLIED,
+        "may_withdraw": _may_withdraw(appeal),
     })
 
 
 def _tries_key(appeal: Appeal) -> str:
-    return f"hby:evaluate-tries:{appeal.pk}"
+    return f"hby:phone-tries:{appeal.pk}"
 
 
 def _too_many_tries(appeal: Appeal) -> bool:
-    return (cache.get(_tries_key(appeal)) or 0) >= EVALUATE_TRIES
+    return (cache.get(_tries_key(appeal)) or 0) >= PHONE_TRIES
 
 
 def _count_wrong_try(appeal: Appeal) -> None:
     key = _tries_key(appeal)
-    if not cache.add(key, 1, EVALUATE_WINDOW):
+    if not cache.add(key, 1, PHONE_WINDOW):
         try:
             cache.incr(key)
         except ValueError:  # expired in between
-            cache.set(key, 1, EVALUATE_WINDOW)
+            cache.set(key, 1, PHONE_WINDOW)
 
 
 def _phone_matches(appeal: Appeal, digits: str) -> bool:
     phone_digits = re.sub(r"\D", "", appeal.contact_phone or "")
     return len(phone_digits) >= 4 and hmac.compare_digest(phone_digits[-4:], digits)
+
+
+def _act_by_phone(appeal: Appeal, form, act, *, no_phone: str) -> int | None:
+    """The steps every resident action by tracking number shares:
+    1. refuse while this request has too many wrong tries (429);
+    2. refuse a request without a phone (`no_phone` says what to do instead);
+    3. check the form, then the phone's last 4 digits (a wrong guess counts);
+    4. call `act(cleaned_data)`, putting a service refusal next to its field.
+    Returns None once done, else the status to show the form again with."""
+    if _too_many_tries(appeal):
+        form.is_valid()
+        form.add_error(None, _("Too many wrong tries. Try again in an hour, or call the hotline."))
+        return 429
+    if not appeal.contact_phone:
+        form.add_error(None, no_phone)
+        return 400
+    if not form.is_valid():
+        return 400
+    if not _phone_matches(appeal, form.cleaned_data["phone_digits"]):
+        _count_wrong_try(appeal)
+        form.add_error("phone_digits", _("These are not the last 4 digits of the phone number left "
+                                         "with this request."))
+        return 400
+    try:
+        act(form.cleaned_data)
+    except ActionError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        return 400
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,27 +165,46 @@ def evaluate(request, tracking_no: str):
     form = ResidentEvaluateForm(request.POST if request.method == "POST" else None)
     context = {"appeal": appeal, "form": form, "waiting": appeal.status == Status.REPLIED}
     if request.method == "POST":
-        status = 400
-        if _too_many_tries(appeal):
-            form.is_valid()
-            form.add_error(None, _("Too many wrong tries. Try again in an hour, or call the hotline."))
-            status = 429
-        elif not appeal.contact_phone:
-            form.add_error(None, _("This request has no phone number: the call-back team will ask you."))
-        elif form.is_valid():
-            if not _phone_matches(appeal, form.cleaned_data["phone_digits"]):
-                _count_wrong_try(appeal)
-                form.add_error("phone_digits", _("These are not the last 4 digits of the phone number left "
-                                                 "with this request."))
-            else:
-                actor = request.user if request.user.is_authenticated else None
-                try:
-                    services.evaluate(appeal, actor=actor, rating=form.cleaned_data["rating"],
-                                      comment=form.cleaned_data["comment"], via_tracking=True)
-                except ActionError as exc:
-                    form.add_error("rating" if exc.field == "rating" else None, exc.detail)
-                else:
-                    messages.success(request, _("Thank you. Your evaluation is recorded."))
-                    return redirect(reverse("track", args=[appeal.tracking_no]))
+        status = _act_by_phone(
+            appeal, form,
+            lambda data: services.evaluate(appeal, actor=None, rating=data["rating"], comment=data["comment"],
+                                           via_tracking=True),
+            no_phone=_("This request has no phone number: the call-back team will ask you."),
+        )
+        if status is None:
+            messages.success(request, _("Thank you. Your evaluation is recorded."))
+            return redirect(reverse("track", args=[appeal.tracking_no]))
         return render(request, "public/evaluate.html", context, status=status)
     return render(request, "public/evaluate.html", context)
+
+
+def _before_reply(appeal: Appeal) -> bool:
+    return appeal.status in services.TRANSITIONS["withdraw"].sources
+
+
+def _may_withdraw(appeal: Appeal) -> bool:
+    """Before the reply, and only with a phone to prove the resident by."""
+    return _before_reply(appeal) and bool(appeal.contact_phone)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, tracking_no: str):
+    """The resident takes the request back before the reply, proven like for
+    the evaluation (and sharing its wrong-try count)."""
+    appeal = _public_appeal(tracking_no)
+    if appeal is None:
+        return redirect("track", tracking_no=tracking_no)
+    form = ResidentWithdrawForm(request.POST if request.method == "POST" else None)
+    context = {"appeal": appeal, "form": form, "may_withdraw": _may_withdraw(appeal),
+               "before_reply": _before_reply(appeal)}
+    if request.method == "POST":
+        status = _act_by_phone(
+            appeal, form,
+            lambda data: services.withdraw(appeal, actor=None, reason=data["reason"], via_tracking=True),
+            no_phone=_("This request has no phone number, so it cannot be withdrawn here. Call the hotline."),
+        )
+        if status is None:
+            messages.success(request, _("Your request is withdrawn. Nobody will handle it any more."))
+            return redirect(reverse("track", args=[appeal.tracking_no]))
+        return render(request, "public/withdraw.html", context, status=status)
+    return render(request, "public/withdraw.html", context)

@@ -222,3 +222,13 @@ def test_a_backlog_of_submissions_is_delivered_in_a_few_statements(cast, django_
         made = outbox.deliver_pending()
     assert made == 12
     assert Notification.objects.filter(user=cast.dispatcher, event__action="submit").count() == 12
+
+
+def test_a_withdrawal_tells_the_unit_working_on_it_and_nobody_before_dispatch(cast, django_capture_on_commit_callbacks):
+    waiting, in_hand = cast.appeal_in(S.REGISTERED), cast.appeal_in(S.SIGNED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(waiting, actor=member(cast, "resident"), reason="已自行解决")
+    assert told("withdraw") == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(in_hand, actor=member(cast, "resident"), reason="已自行解决")
+    assert told("withdraw") == {"handler"}

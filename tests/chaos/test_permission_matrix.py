@@ -99,7 +99,7 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
         if action == "merge":  # merging the visible request into the invisible one
             calls.append(Call("post", f"/api/v1/appeals/{other.pk}/merge", {"into": pk}, True, "into"))
         return calls
-    if name in ("api-track", "api-track-evaluate"):
+    if name in ("api-track", "api-track-evaluate", "api-track-withdraw"):
         return []  # public by tracking number: see test_privacy and the wrong-phone check below
     if name in ("workbench", "work_new", "overdue", "notifications"):
         return [
@@ -244,6 +244,19 @@ def test_a_wrong_phone_on_the_public_evaluate_endpoint_changes_nothing(cast, far
             f"/api/v1/track/{appeal.tracking_no}/evaluate",
             {"rating": "satisfied", "phone_last4": "0000"},
             format="json",
+        )
+        assert response.status_code in (403, 429), (role, response.status_code)
+    assert snapshot(appeal, note) == before
+
+
+def test_a_wrong_phone_on_the_public_withdraw_endpoint_changes_nothing(cast, far_appeal):
+    appeal = far_appeal  # submitted: withdrawable by whoever knows the digits
+    note = Notification.objects.create(user=cast.admin, event=appeal.events.first())
+    before = snapshot(appeal, note)
+    for role in ROLES:
+        user = None if role == "anonymous" else getattr(cast, role)
+        response = api_client(user).post(
+            f"/api/v1/track/{appeal.tracking_no}/withdraw", {"phone_last4": "0000"}, format="json"
         )
         assert response.status_code in (403, 429), (role, response.status_code)
     assert snapshot(appeal, note) == before

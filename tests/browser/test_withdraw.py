@@ -1,0 +1,52 @@
+"""A resident without an account withdraws a request from its track page on a
+375px phone: one wrong guess of the phone's last digits, then the right ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from appeals import services
+from appeals.models import Appeal, Status
+
+from .conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_resident_withdraws_a_request_from_the_track_page(cast, live_server, browser, shots):
+    appeal, _ = services.create_appeal(cast.intake_data(), actor=None)
+    services.register(appeal, actor=cast.fresh(cast.dispatcher))
+
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{live_server.url}/track/{appeal.tracking_no}/")
+    phone.wait_for_selector("article.track[data-status=registered]")
+    link = phone.locator("[data-go=withdraw]")
+    assert link.text_content().strip() == "撤回诉求"
+    shots(phone, "track-registered-phone")
+
+    link.click()
+    phone.wait_for_selector("form[data-form=withdraw]")
+    phone.fill("#id_phone_digits", "1234")
+    phone.click("form[data-form=withdraw] button[type=submit]")
+    phone.wait_for_selector("[data-error-for=phone_digits]")
+    assert "后4位" in phone.text_content("[data-error-for=phone_digits]")
+    shots(phone, "withdraw-wrong-digits-phone")
+    appeal.refresh_from_db()
+    assert appeal.status == Status.REGISTERED
+
+    phone.fill("#id_phone_digits", "2345")
+    phone.fill("#id_reason", "邻居已经帮忙联系物业修好了")
+    shots(phone, "withdraw-filled-phone")
+    phone.click("form[data-form=withdraw] button[type=submit]")
+    phone.wait_for_selector("article.track[data-status=withdrawn]")
+    assert "您的诉求已撤回" in phone.text_content(".message-success")
+    assert phone.locator("[data-go=withdraw]").count() == 0
+    assert "13899912345" not in phone.content() and "王秀兰" not in phone.content()
+    shots(phone, "track-withdrawn-phone")
+
+    appeal.refresh_from_db()
+    assert appeal.status == Status.WITHDRAWN
+    event = Appeal.objects.get(pk=appeal.pk).events.get(action="withdraw")
+    assert event.actor is None and event.note == "邻居已经帮忙联系物业修好了"
+    public = phone.eval_on_selector_all(".timeline li", "items => items.map(i => i.dataset.action)")
+    assert public == ["submit", "register", "withdraw"]
