@@ -5,14 +5,11 @@ is {"code", "detail"} (see api_errors).
 
 from __future__ import annotations
 
-import hmac
 import re
-import time
 from datetime import datetime, timedelta
 from datetime import time as dtime
 
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +24,7 @@ from rest_framework.views import APIView
 from hubiying.paging import CappedPaginator
 from organisations.access import dispatchable_units
 
-from . import search, services
+from . import phoneproof, search, services
 from . import serializers as s
 from .access import get_appeal_for, visible_appeals
 from .catalogue import catalogue
@@ -303,29 +300,11 @@ class TrackView(APIView):
         return Response(s.TrackSerializer(_tracked(tracking_no)).data)
 
 
-MAX_WRONG_PHONES = 5
-WRONG_PHONE_WINDOW = 3600  # seconds
-
-
-def _wrong_tries_key(tracking_no: str) -> str:
-    # One count per request for every action proven by the phone: the digits are the same secret.
-    return f"hby:track-phone:{tracking_no}:{int(time.time() // WRONG_PHONE_WINDOW)}"
-
-
-def _count_wrong_try(key: str) -> None:
-    cache.add(key, 0, WRONG_PHONE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WRONG_PHONE_WINDOW)
-    cache.touch(key, WRONG_PHONE_WINDOW)  # some backends' incr resets the timeout
-
-
 class TrackResidentActionView(APIView):
     """Base of the resident's actions by tracking number: the resident proves
     themselves by the last four digits of the contact phone. After 5 wrong
-    tries in an hour (all such actions together) the number is locked for the
-    rest of that hour (429). Subclasses name the input and call the service."""
+    tries (all such actions, pages included: appeals.phoneproof) the request is
+    locked for the rest of the hour (429). Subclasses name the input and call the service."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -336,18 +315,15 @@ class TrackResidentActionView(APIView):
 
     def post(self, request, tracking_no: str):
         appeal = _tracked(tracking_no)
-        key = _wrong_tries_key(tracking_no)
-        if (cache.get(key) or 0) >= MAX_WRONG_PHONES:
+        if phoneproof.locked(appeal):
             raise exceptions.Throttled(
-                wait=WRONG_PHONE_WINDOW - int(time.time()) % WRONG_PHONE_WINDOW,
+                wait=phoneproof.retry_after(appeal),
                 detail=_("Too many wrong phone numbers for this request. Try again later."),
                 code="too_many_attempts",
             )
         form = self.input_serializer(data=request.data)
         form.is_valid(raise_exception=True)
-        last4 = appeal.contact_phone[-4:] if len(appeal.contact_phone) >= 4 else ""
-        if not last4 or not hmac.compare_digest(last4, form.validated_data["phone_last4"]):
-            _count_wrong_try(key)
+        if not phoneproof.matches(appeal, form.validated_data["phone_last4"]):
             raise Forbidden(_("The last four digits do not match the phone number given with the request."),
                             code="phone_mismatch", field="phone_last4")
         self.act(appeal, form.validated_data)

@@ -3,11 +3,9 @@ They show what the WeChat mini-program later shows through the API."""
 
 from __future__ import annotations
 
-import hmac
 import re
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,15 +14,13 @@ from django.views.decorators.http import require_http_methods
 from organisations.access import scopes_of
 from organisations.models import Role
 
-from .. import services
+from .. import phoneproof, services
 from ..errors import ActionError
 from ..forms import ResidentEvaluateForm, ResidentWithdrawForm, SubmitForm, TrackForm
 from ..models import Appeal, Status
 from .common import bound, map_config
 from .timeline import public_timeline
 
-PHONE_TRIES = 5
-PHONE_WINDOW = 3600  # seconds
 RECENT_KEY = "hby_recent_tracking"
 TRACKING_RE = re.compile(r"^HBY-\d{8}-\d{4,}$")
 
@@ -104,28 +100,6 @@ def track(request, tracking_no: str):
     })
 
 
-def _tries_key(appeal: Appeal) -> str:
-    return f"hby:phone-tries:{appeal.pk}"
-
-
-def _too_many_tries(appeal: Appeal) -> bool:
-    return (cache.get(_tries_key(appeal)) or 0) >= PHONE_TRIES
-
-
-def _count_wrong_try(appeal: Appeal) -> None:
-    key = _tries_key(appeal)
-    if not cache.add(key, 1, PHONE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.set(key, 1, PHONE_WINDOW)
-
-
-def _phone_matches(appeal: Appeal, digits: str) -> bool:
-    phone_digits = re.sub(r"\D", "", appeal.contact_phone or "")
-    return len(phone_digits) >= 4 and hmac.compare_digest(phone_digits[-4:], digits)
-
-
 def _act_by_phone(appeal: Appeal, form, act, *, no_phone: str) -> int | None:
     """The steps every resident action by tracking number shares:
     1. refuse while this request has too many wrong tries (429);
@@ -133,17 +107,16 @@ def _act_by_phone(appeal: Appeal, form, act, *, no_phone: str) -> int | None:
     3. check the form, then the phone's last 4 digits (a wrong guess counts);
     4. call `act(cleaned_data)`, putting a service refusal next to its field.
     Returns None once done, else the status to show the form again with."""
-    if _too_many_tries(appeal):
+    if phoneproof.locked(appeal):
         form.is_valid()
         form.add_error(None, _("Too many wrong tries. Try again in an hour, or call the hotline."))
         return 429
-    if not appeal.contact_phone:
+    if not phoneproof.has_phone(appeal):
         form.add_error(None, no_phone)
         return 400
     if not form.is_valid():
         return 400
-    if not _phone_matches(appeal, form.cleaned_data["phone_digits"]):
-        _count_wrong_try(appeal)
+    if not phoneproof.matches(appeal, form.cleaned_data["phone_digits"]):
         form.add_error("phone_digits", _("These are not the last 4 digits of the phone number left "
                                          "with this request."))
         return 400
@@ -184,7 +157,7 @@ def _before_reply(appeal: Appeal) -> bool:
 
 def _may_withdraw(appeal: Appeal) -> bool:
     """Before the reply, and only with a phone to prove the resident by."""
-    return _before_reply(appeal) and bool(appeal.contact_phone)
+    return _before_reply(appeal) and phoneproof.has_phone(appeal)
 
 
 @require_http_methods(["GET", "POST"])

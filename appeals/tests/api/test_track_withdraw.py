@@ -96,6 +96,21 @@ def test_wrong_tries_to_withdraw_and_to_evaluate_count_together(cast, api):
     assert appeal.status == S.REGISTERED
 
 
+def test_wrong_tries_on_the_pages_and_through_the_api_count_together(cast, api, client):
+    # One count per request whatever the channel (appeals.phoneproof): no door gives more guesses.
+    appeal = cast.appeal_in(S.REGISTERED)
+    for _ in range(3):
+        client.post(f"/track/{appeal.tracking_no}/withdraw/", {"phone_digits": "0000"})
+    for _ in range(2):
+        assert_error(withdraw(api, appeal, phone_last4="0000"), 403, "phone_mismatch")
+    locked = withdraw(api, appeal)
+    assert_error(locked, 429, "too_many_attempts")
+    assert 3500 <= int(locked["Retry-After"]) <= 3600
+    assert client.post(f"/track/{appeal.tracking_no}/withdraw/", {"phone_digits": "2345"}).status_code == 429
+    appeal.refresh_from_db()
+    assert appeal.status == S.REGISTERED
+
+
 def test_wrong_tries_on_one_request_do_not_lock_another(cast, api):
     locked, other = cast.appeal_in(S.SUBMITTED), cast.appeal_in(S.SUBMITTED)
     for _ in range(5):
