@@ -97,6 +97,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound on the server, so that psycopg prepares the statements a
+    # connection repeats (after 5 uses) and PostgreSQL skips planning them again.
+    # Set DB_SERVER_SIDE_BINDING=0 behind a pooler in transaction mode (PgBouncer).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,

@@ -124,13 +124,13 @@ def deliver_pending(limit: int = 1000) -> int:
 PAGE_DELIVERY_BATCH = 50
 
 
-def deliver_some_pending() -> int:
+def deliver_some_pending(probe: bool = True) -> int:
     """A few waiting events, delivered on the way through a page; one indexed
-    probe when the outbox is empty. A delivery error never breaks the page:
-    the events stay for run_timers."""
+    probe when the outbox is empty (probe=False: the caller has looked). A
+    delivery error never breaks the page: the events stay for run_timers."""
     from appeals.models import AppealEvent
 
-    if not AppealEvent.objects.filter(notified_at__isnull=True).exists():
+    if probe and not AppealEvent.objects.filter(notified_at__isnull=True).exists():
         return 0
     try:
         return deliver_pending(limit=PAGE_DELIVERY_BATCH)
