@@ -137,18 +137,25 @@ def evaluate(request, tracking_no: str):
         return redirect("track", tracking_no=tracking_no)
     form = ResidentEvaluateForm(request.POST if request.method == "POST" else None)
     context = {"appeal": appeal, "form": form, "waiting": appeal.status == Status.REPLIED}
-    if request.method == "POST":
-        status = _act_by_phone(
-            appeal, form,
-            lambda data: services.evaluate(appeal, actor=None, rating=data["rating"], comment=data["comment"],
+    return _phone_page(
+        request, appeal, form, "public/evaluate.html", context,
+        act=lambda data: services.evaluate(appeal, actor=None, rating=data["rating"], comment=data["comment"],
                                            via_tracking=True),
-            no_phone=_("This request has no phone number: the call-back team will ask you."),
-        )
-        if status is None:
-            messages.success(request, _("Thank you. Your evaluation is recorded."))
-            return redirect(reverse("track", args=[appeal.tracking_no]))
-        return render(request, "public/evaluate.html", context, status=status)
-    return render(request, "public/evaluate.html", context)
+        no_phone=_("This request has no phone number: the call-back team will ask you."),
+        done=_("Thank you. Your evaluation is recorded."),
+    )
+
+
+def _phone_page(request, appeal: Appeal, form, template: str, context: dict, *, act, no_phone: str, done: str):
+    """A resident's page that acts once the phone digits match: the form on GET,
+    and on POST the action, then back to the track page (or the form, with why)."""
+    if request.method != "POST":
+        return render(request, template, context)
+    status = _act_by_phone(appeal, form, act, no_phone=no_phone)
+    if status is None:
+        messages.success(request, done)
+        return redirect(reverse("track", args=[appeal.tracking_no]))
+    return render(request, template, context, status=status)
 
 
 def _before_reply(appeal: Appeal) -> bool:
@@ -170,14 +177,9 @@ def withdraw(request, tracking_no: str):
     form = ResidentWithdrawForm(request.POST if request.method == "POST" else None)
     context = {"appeal": appeal, "form": form, "may_withdraw": _may_withdraw(appeal),
                "before_reply": _before_reply(appeal)}
-    if request.method == "POST":
-        status = _act_by_phone(
-            appeal, form,
-            lambda data: services.withdraw(appeal, actor=None, reason=data["reason"], via_tracking=True),
-            no_phone=_("This request has no phone number, so it cannot be withdrawn here. Call the hotline."),
-        )
-        if status is None:
-            messages.success(request, _("Your request is withdrawn. Nobody will handle it any more."))
-            return redirect(reverse("track", args=[appeal.tracking_no]))
-        return render(request, "public/withdraw.html", context, status=status)
-    return render(request, "public/withdraw.html", context)
+    return _phone_page(
+        request, appeal, form, "public/withdraw.html", context,
+        act=lambda data: services.withdraw(appeal, actor=None, reason=data["reason"], via_tracking=True),
+        no_phone=_("This request has no phone number, so it cannot be withdrawn here. Call the hotline."),
+        done=_("Your request is withdrawn. Nobody will handle it any more."),
+    )

@@ -111,13 +111,6 @@ def test_wrong_tries_on_the_pages_and_through_the_api_count_together(cast, api, 
     assert appeal.status == S.REGISTERED
 
 
-def test_wrong_tries_on_one_request_do_not_lock_another(cast, api):
-    locked, other = cast.appeal_in(S.SUBMITTED), cast.appeal_in(S.SUBMITTED)
-    for _ in range(5):
-        withdraw(api, locked, phone_last4="0000")
-    assert withdraw(api, other).status_code == 200
-
-
 @pytest.mark.parametrize("state", [S.REPLIED, S.EVALUATED, S.CLOSED, S.REJECTED, S.WITHDRAWN])
 def test_after_the_reply_or_the_end_it_is_409_and_nothing_changes(cast, api, state):
     appeal = cast.appeal_in(state)
