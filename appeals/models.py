@@ -354,3 +354,15 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PhoneTries(models.Model):
+    """Wrong phone digits given for a request in the current hour (appeals.phoneproof).
+    In the database, so that every worker process sees the same count."""
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    wrong = models.PositiveSmallIntegerField(default=0)
+    since = models.DateTimeField()  # the first wrong try of the current hour
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: {self.wrong}"

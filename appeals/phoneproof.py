@@ -2,39 +2,45 @@
 digits of the phone they gave with it (to evaluate the reply or withdraw the
 request, on the pages and through the API alike). Ten thousand combinations
 are few, so wrong tries are counted per request, whatever the action and the
-channel: after MAX_TRIES the request is locked for the rest of the hour that
-began with the first wrong try."""
+channel, in the database (every worker sees the same count): after MAX_TRIES
+the request is locked for the rest of the hour that began with the first
+wrong try."""
 
 from __future__ import annotations
 
 import hmac
 import re
-import time
+from datetime import timedelta
 
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
-from .models import Appeal
+from .models import Appeal, PhoneTries
 
 MAX_TRIES = 5
-WINDOW = 3600  # seconds
-
-
-def _keys(appeal: Appeal) -> tuple[str, str]:
-    return f"hby:phone-tries:{appeal.pk}", f"hby:phone-tries-until:{appeal.pk}"
+WINDOW = timedelta(hours=1)
 
 
 def has_phone(appeal: Appeal) -> bool:
     return len(re.sub(r"\D", "", appeal.contact_phone or "")) >= 4
 
 
+def _current(appeal: Appeal) -> PhoneTries | None:
+    return PhoneTries.objects.filter(appeal_id=appeal.pk, since__gt=timezone.now() - WINDOW).first()
+
+
 def locked(appeal: Appeal) -> bool:
-    return (cache.get(_keys(appeal)[0]) or 0) >= MAX_TRIES
+    tries = _current(appeal)
+    return tries is not None and tries.wrong >= MAX_TRIES
 
 
 def retry_after(appeal: Appeal) -> int:
     """Seconds until a locked request takes tries again."""
-    until = cache.get(_keys(appeal)[1])
-    return max(1, int(until - time.time())) if until else WINDOW
+    tries = _current(appeal)
+    if tries is None:
+        return 0
+    return max(1, int((tries.since + WINDOW - timezone.now()).total_seconds()))
 
 
 def matches(appeal: Appeal, digits: str) -> bool:
@@ -42,11 +48,14 @@ def matches(appeal: Appeal, digits: str) -> bool:
     phone = re.sub(r"\D", "", appeal.contact_phone or "")
     if len(phone) >= 4 and hmac.compare_digest(phone[-4:], digits or ""):
         return True
-    count, until = _keys(appeal)
-    cache.add(until, time.time() + WINDOW, WINDOW)
-    if not cache.add(count, 1, WINDOW):
-        try:
-            cache.incr(count)  # atomic where the cache is shared (Redis, memcached)
-        except ValueError:  # expired in between
-            cache.set(count, 1, WINDOW)
+    now = timezone.now()
+    rows = PhoneTries.objects.filter(appeal_id=appeal.pk)
+    if not rows.filter(since__gt=now - WINDOW).update(wrong=F("wrong") + 1):
+        # The first wrong try of a new hour (an older row starts over).
+        if not rows.update(wrong=1, since=now):
+            try:
+                with transaction.atomic():
+                    PhoneTries.objects.create(appeal_id=appeal.pk, wrong=1, since=now)
+            except IntegrityError:  # another request made the row first: count on it
+                rows.update(wrong=F("wrong") + 1)
     return False

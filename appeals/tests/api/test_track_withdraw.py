@@ -4,6 +4,7 @@ takes the request back before the reply, proven by the phone's last digits."""
 from __future__ import annotations
 
 import pytest
+from django.db.models import F
 
 from appeals import services
 from appeals.models import Appeal, Status
@@ -161,3 +162,21 @@ def test_the_schema_describes_it_under_track(db, client):
     assert set(operation["responses"]) == {"200", "400", "403", "404", "409", "429"}
     body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert set(schema["components"]["schemas"][body]["properties"]) == {"phone_last4", "reason"}
+
+
+def test_the_lock_is_kept_in_the_database_for_every_worker_and_ends_after_the_hour(cast, api):
+    from datetime import timedelta
+
+    from django.core.cache import cache
+
+    from appeals.models import PhoneTries
+
+    appeal = cast.appeal_in(S.REGISTERED)
+    for _ in range(5):
+        withdraw(api, appeal, phone_last4="0000")
+    cache.clear()  # another worker process has its own cache, not its own count
+    assert_error(withdraw(api, appeal), 429, "too_many_attempts")
+    PhoneTries.objects.filter(appeal_id=appeal.pk).update(since=F("since") - timedelta(minutes=61))
+    assert_error(withdraw(api, appeal, phone_last4="0000"), 403, "phone_mismatch")  # a new hour, counted afresh
+    assert PhoneTries.objects.get(appeal_id=appeal.pk).wrong == 1
+    assert withdraw(api, appeal).status_code == 200
