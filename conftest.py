@@ -163,10 +163,21 @@ def _fresh_reference_data():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Tracking numbers repeat between tests (the day counter is rolled back), so
-    # cache-kept counters such as the wrong-phone guard must not leak across tests.
+    # Tracking numbers and ids repeat between tests (rows are rolled back), so
+    # nothing kept in the cache may leak from one test to the next.
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A page request leaves its language active in the thread: each test starts in
+    # the default (Chinese), whatever ran before it.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.access import dispatchable_units
 from organisations.models import Node
+from organisations.tree import tree
 
+from .catalogue import catalogue
 from .errors import ActionError
 from .intake import STAFF_CHANNELS
 from .models import Appeal, Category
@@ -37,16 +39,16 @@ def category_label(category: Category) -> str:
 def category_choices() -> list:
     """Leaf categories, grouped under their parent (a parent without children
     is a choice of its own)."""
-    rows = list(Category.objects.filter(active=True).order_by("order", "code"))
-    children = defaultdict(list)
-    for row in rows:
-        if row.parent_id:
-            children[row.parent_id].append(row)
     choices: list = [("", _("Choose a category"))]
-    for row in rows:
-        if row.parent_id:
+    order = catalogue().filter_order
+    for i, (row, child) in enumerate(order):
+        if child:
             continue
-        kids = children.get(row.pk)
+        kids = []
+        for kid, is_child in order[i + 1:]:
+            if not is_child:
+                break
+            kids.append(kid)
         if kids:
             choices.append((category_label(row), [(k.code, category_label(k)) for k in kids]))
         else:
@@ -56,8 +58,10 @@ def category_choices() -> list:
 
 def community_choices() -> list:
     groups = defaultdict(list)
-    for node in Node.objects.filter(kind=Node.Kind.COMMUNITY).select_related("parent").order_by("path"):
-        groups[node.parent.name if node.parent_id else ""].append((node.code, node.name))
+    places = tree()
+    for node in sorted((n for n in places.places if n.kind == Node.Kind.COMMUNITY), key=lambda n: n.path):
+        parent = places.by_id.get(node.parent_id)
+        groups[parent.name if parent else ""].append((node.code, node.name))
     return [("", _("I don't know"))] + [(town, items) if town else items[0] for town, items in groups.items()]
 
 
@@ -142,7 +146,8 @@ class SubmitForm(IntakeFields):
     )
     contact_phone = forms.CharField(
         label=_("Your phone number"), required=False, max_length=20,
-        help_text=_("We call you about this request only. You need its last 4 digits to evaluate the reply."),
+        help_text=_("We call you about this request only. Its last 4 digits let you evaluate the reply or "
+                    "withdraw the request."),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel", "required": True}),
     )
     type = forms.ChoiceField(label=_("Kind of request"), required=False, choices=Appeal.Type.choices,

@@ -120,6 +120,10 @@ def public_timeline(appeal: Appeal) -> list[Entry]:
     return entries
 
 
+# What a resident without an account does: an event of these with no actor is theirs.
+RESIDENT_ACTIONS = {"submit", "evaluate", "withdraw"}
+
+
 def staff_timeline(appeal: Appeal) -> list[Entry]:
     entries = []
     for event in appeal.events.select_related("actor", "actor_unit"):
@@ -136,6 +140,8 @@ def staff_timeline(appeal: Appeal) -> list[Entry]:
         actor = ""
         if event.actor_id and event.actor_id == appeal.submitted_by_id:
             actor = str(_("the resident"))  # their account name is personal data
+        elif not event.actor_id and event.action in RESIDENT_ACTIONS and not data.get("callback"):
+            actor = str(_("the resident"))  # without an account, proven by the phone's digits
         elif event.actor_id:
             actor = event.actor.get_full_name() or event.actor.get_username()
         unit = event.actor_unit.name if event.actor_unit_id else ""

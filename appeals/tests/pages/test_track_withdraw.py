@@ -73,6 +73,18 @@ def test_the_resident_withdraws_with_the_last_four_digits(client, cast):
     assert "邻居已经帮忙修好了" not in page  # the reason is for staff
 
 
+def test_staff_see_the_withdrawal_as_the_residents_with_the_reason(client, cast):
+    appeal, _ = services.create_appeal(cast.intake_data(), actor=None)
+    client.post(url(appeal), {"phone_digits": "2345", "reason": "邻居已经帮忙修好了"})
+    client.force_login(cast.dispatcher)
+    page = client.get(f"/work/appeals/{appeal.pk}/").content.decode()
+    entry = page[page.index('<li data-action="withdraw"'):]
+    entry = entry[:entry.index("</li>")]
+    assert '<span class="actor">— the resident</span>' in entry and "邻居已经帮忙修好了" in entry
+    submitted = page[page.index('<li data-action="submit"'):]
+    assert '<span class="actor">— the resident</span>' in submitted[:submitted.index("</li>")]
+
+
 def test_the_reason_is_optional(client, cast):
     appeal = cast.appeal_in(S.SIGNED)
     assert client.post(url(appeal), {"phone_digits": "2345"}).status_code == 302
