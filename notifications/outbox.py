@@ -1,9 +1,10 @@
 """The timeline is the outbox: each event names whoever must act next, and
-this module turns unprocessed events into notifications after the
-transaction commits. SMS or WeChat adapters would claim the same rows.
+this module turns unprocessed events into notifications — after a staff
+action commits, on the next page for a resident's submission, or from
+run_timers. SMS or WeChat adapters would claim the same rows.
 
-A row is claimed with a conditional UPDATE (notified_at IS NULL), so two
-workers never deliver the same event twice.
+Events are claimed in batches (SELECT … FOR UPDATE SKIP LOCKED, then
+notified_at set), so two workers never deliver the same event twice.
 """
 
 from __future__ import annotations

@@ -61,24 +61,8 @@ class Node(models.Model):
                     path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1))
                 )
 
-    def ancestors(self, include_self: bool = True) -> list[Node]:
-        codes = [c for c in self.path.strip("/").split("/") if c]
-        if not include_self:
-            codes = codes[:-1]
-        by_code = {n.code: n for n in Node.objects.filter(code__in=codes)}
-        return [by_code[c] for c in codes if c in by_code]
-
-    def ancestor_of_kind(self, kind: str) -> Node | None:
-        for node in reversed(self.ancestors()):
-            if node.kind == kind:
-                return node
-        return None
-
     def contains(self, other: Node | None) -> bool:
         return other is not None and other.path.startswith(self.path)
-
-    def full_name(self) -> str:
-        return " › ".join(n.name for n in self.ancestors())
 
 
 class Unit(models.Model):

@@ -8,8 +8,6 @@ import io
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from appeals import services
 
@@ -29,14 +27,6 @@ def png_upload(name: str = "photo.png", size=(32, 24)) -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", size, (90, 140, 60)).save(out, format="PNG")
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
-
-
-def api_client(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 @pytest.fixture

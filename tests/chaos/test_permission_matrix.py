@@ -13,9 +13,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from appeals import services
 from appeals.forms import ACTION_FORMS
 from appeals.models import Appeal, AppealPhoto
+from appeals.tests.api import api_client
 from notifications.models import Notification
 
-from .conftest import ROLES, api_client
+from .conftest import ROLES
 
 SKIPPED = {"api-schema", "api-docs"}  # documentation, not data
 

@@ -9,8 +9,7 @@ from django.test import Client
 
 from appeals import services
 from appeals.access import mask_phone
-
-from .conftest import api_client
+from appeals.tests.api import api_client
 
 PEOPLE = [
     # (phone, contact name, exact address)

@@ -15,8 +15,7 @@ from django.test import Client
 from PIL import Image
 
 from appeals.models import Appeal, AppealEvent, AppealPhoto
-
-from .conftest import api_client
+from appeals.tests.api import api_client
 
 GPS = 34853
 PAYLOAD = b"PK\x03\x04\x14\x00evil.zip<html><script>alert(document.cookie)</script></html>"

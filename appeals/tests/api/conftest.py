@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from appeals import services
 from appeals.models import Appeal
+from appeals.tests.api import api_client
 
 
 @pytest.fixture
 def api(cast):
     """api(user) is an APIClient sending that user's token; api() is anonymous."""
-
-    def client_for(user=None) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return client_for
+    return api_client
 
 
 @pytest.fixture
