@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-fast test-browser lint migrations-check demo messages clean browser-deps
+.PHONY: install run dev serve test test-fast test-browser lint migrations-check demo messages clean browser-deps
+
+KEY := var/secret_key
 
 $(STAMP): requirements.txt requirements-dev.txt package.json
 	$(PY) -m venv $(VENV)
@@ -16,14 +18,34 @@ $(STAMP): requirements.txt requirements-dev.txt package.json
 	  else echo "npm not found: the map falls back to a plain address field (install Node.js for Leaflet)"; fi
 	touch $(STAMP)
 
-install: $(STAMP)
+# A secret key generated once for this checkout (never committed; SECRET_KEY overrides it).
+$(KEY):
+	@mkdir -p var && umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(KEY)
 
+install: $(STAMP) $(KEY)
+
+# What a county gets: production settings (DEBUG off, static files through
+# whitenoise) over plain HTTP on 127.0.0.1, two gunicorn workers, and the
+# background worker (notifications, text messages, timers) beside them.
+# Ctrl-C stops both.
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo --if-empty
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Hubiying on http://$(HOST):$(PORT)/ (demo accounts: README; text messages appear in this console)"
+	@HUBIYING_HTTPS=0 $(BIN)/python manage.py run_worker & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  HUBIYING_HTTPS=0 $(BIN)/gunicorn hubiying.wsgi -w 2 -b $(HOST):$(PORT) --access-logfile - --log-level warning
 
-# Production-style serving, as the benchmarks use it.
+# Development mode: DEBUG on, Django's autoreloading server, the same worker.
+dev: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo --if-empty
+	@HUBIYING_DEBUG=1 $(BIN)/python manage.py run_worker & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  HUBIYING_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving without the demo or the worker, as the benchmarks use it.
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn hubiying.wsgi -w 2 -b $(HOST):$(PORT)

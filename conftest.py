@@ -135,9 +135,39 @@ class Cast:
         return a
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The suite talks plain HTTP to Django's test client and live server (the
+    # production HTTPS settings themselves are checked in a subprocess:
+    # tests/test_settings.py); each test process keeps its own cache and text
+    # messages in memory.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.SMS_BACKEND = "notifications.sms.LocmemBackend"
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return Cast()
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    from notifications import sms
+
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+def deliver():
+    """What the background worker does: every waiting notification and text message."""
+    from notifications.outbox import drain
+
+    return drain()
 
 
 @pytest.fixture(autouse=True)

@@ -1,23 +1,44 @@
-"""The one access helper for requests, used by pages and the API alike."""
+"""Who may see a request, act on it, and see its resident's contact: the one
+module of these rules, used by pages, the API and the services alike.
+
+- `visible_appeals` / `get_appeal_for`: what a signed-in person may see.
+- `holds_role`: whether a person acts on a request in a role (the transition
+  table in `appeals.workflow` names the roles of each action).
+- `may_see_contact` / `contact_for`: the resident's phone, masked unless the
+  viewer must call them, and every full view logged.
+- `actor_name`: how the person behind a timeline event is named to a viewer.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisations.access import path_q, scopes_of
+from organisations.access import Scopes, path_q, scopes_of
 from organisations.models import PersonalDataView, Role
 
 from .errors import NotFound
-from .models import Appeal
+from .models import Appeal, AppealEvent, CoUnit
 
 R = Role.Name
 NODE_READERS = (R.GRID_WORKER, R.DISPATCHER, R.SUPERVISOR, R.LEADER, R.ADMIN)
+# A handler acting for a co-unit (协办) of the request, not its lead unit.
+CO_HANDLER = "co_handler"
 
+__all__ = ["scopes_of", "visible_appeals", "get_appeal_for", "holds_role", "may_see_contact", "contact_for",
+           "actor_name", "CO_HANDLER"]
+
+
+# --- Seeing -----------------------------------------------------------------------
 
 def visible_appeals(user):
-    """Requests `user` may see: a resident their own, a handler their unit's,
-    node-scoped staff their subtree's (dispatchers also what they own)."""
+    """Requests `user` may see: a resident their own, a handler their unit's
+    (lead or co-unit), node-scoped staff their subtree's (dispatchers also
+    what they own), a grid worker also what they registered."""
     qs = Appeal.objects.all()
     if not getattr(user, "is_authenticated", False):
         return qs.none()
@@ -39,7 +60,7 @@ def visible_appeals(user):
     if units:
         # EXISTS rather than a join: a join repeats rows and needs an outer pk IN (…),
         # which PostgreSQL cannot narrow to the one request a detail page asks for.
-        co_unit = Appeal.co_units.through.objects.filter(appeal_id=OuterRef("pk"), unit_id__in=units)
+        co_unit = CoUnit.objects.filter(appeal_id=OuterRef("pk"), unit_id__in=units)
         q |= Q(unit_id__in=units) | Exists(co_unit)
     return qs.filter(q)
 
@@ -58,6 +79,88 @@ def get_appeal_for(user, pk) -> Appeal:
         raise NotFound(_("No such request."))
     return appeal
 
+
+def is_staff(user) -> bool:
+    """Staff see whole timelines with names; residents and the public the public part."""
+    return scopes_of(user).is_staff_role
+
+
+def may_register(user) -> bool:
+    """Who registers a request on a resident's behalf (hotline, walk-in, patrol, talk day)."""
+    return scopes_of(user).has(R.GRID_WORKER, R.DISPATCHER, R.HANDLER)
+
+
+def may_resolve_on_the_spot(user) -> bool:
+    return scopes_of(user).has(R.GRID_WORKER, R.HANDLER)
+
+
+# --- Acting -----------------------------------------------------------------------
+
+def co_parts(appeal: Appeal) -> list[CoUnit]:
+    """The co-units' parts of the request, read once per loaded request."""
+    cached = getattr(appeal, "_co_parts", None)
+    if cached is None:
+        cached = list(CoUnit.objects.filter(appeal_id=appeal.pk).select_related("unit").order_by("pk"))
+        appeal._co_parts = cached
+    return cached
+
+
+def co_part_of(appeal: Appeal, user) -> CoUnit | None:
+    """The part of the request that belongs to one of `user`'s units."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    units = scopes_of(user).unit_ids()
+    return next((p for p in co_parts(appeal) if p.unit_id in units), None)
+
+
+def holds_role(appeal: Appeal, scopes: Scopes, role: str, user) -> bool:
+    """Whether `user` acts on `appeal` in `role`, within that role's scope."""
+    if scopes.superuser:
+        return role not in (R.RESIDENT, CO_HANDLER)
+    if role == CO_HANDLER:
+        return R.HANDLER in scopes.names and appeal.unit_id not in scopes.unit_ids() and \
+            co_part_of(appeal, user) is not None
+    if role not in scopes.names:
+        return False
+    if role == R.RESIDENT:
+        return appeal.submitted_by_id is not None and appeal.submitted_by_id == user.pk
+    if role == R.HANDLER:
+        return appeal.unit_id in scopes.unit_ids()
+    if role == R.DISPATCHER:
+        return scopes.path_covered(role, appeal.owner_path)
+    if role == R.GRID_WORKER:
+        return scopes.path_covered(role, appeal.node_path) or appeal.created_by_id == user.pk
+    return scopes.path_covered(role, appeal.node_path)
+
+
+def works_on(appeal: Appeal, user) -> bool:
+    """Whether `user` is a handler of the request's lead unit or of a co-unit:
+    they may not record the evaluation of their own unit's reply."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    units = scopes_of(user).unit_ids()
+    return bool(units) and (appeal.unit_id in units or co_part_of(appeal, user) is not None)
+
+
+def urge_interval() -> timedelta:
+    return timedelta(minutes=settings.HUBIYING_URGE_INTERVAL_MINUTES)
+
+
+def urge_refusal(appeal: Appeal, now=None) -> str | None:
+    """A repeated urge within the interval tells the unit nothing new."""
+    if appeal.last_urged_at is None:
+        return None
+    now = now or timezone.now()
+    next_allowed = appeal.last_urged_at + urge_interval()
+    if now >= next_allowed:
+        return None
+    return _("This request was urged at %(at)s. It can be urged again from %(next)s.") % {
+        "at": timezone.localtime(appeal.last_urged_at).strftime("%H:%M"),
+        "next": timezone.localtime(next_allowed).strftime("%H:%M"),
+    }
+
+
+# --- The resident's contact -------------------------------------------------------
 
 def mask_phone(phone: str) -> str:
     if not phone:
@@ -92,11 +195,36 @@ def may_see_contact(user, appeal: Appeal) -> bool:
 
 
 def contact_for(user, appeal: Appeal, *, reveal: bool = False) -> dict:
-    """The contact as this viewer may see it. A full phone is shown only when
-    asked for (`reveal`) by someone who may, and each such view is logged."""
+    """The contact as this viewer may see it. The full name and phone are shown
+    only when asked for (`reveal`, a POST) by someone who may, and each such
+    view is logged, field by field."""
     if appeal.anonymous:
         return {"name": _("Anonymous"), "phone": "", "masked": True}
     if reveal and may_see_contact(user, appeal):
-        PersonalDataView.objects.create(viewer=user, subject=f"appeal:{appeal.pk}", field="contact_phone")
+        subject = f"appeal:{appeal.pk}"
+        PersonalDataView.objects.bulk_create([
+            PersonalDataView(viewer=user, subject=subject, field=field)
+            for field in ("contact_name", "contact_phone") if getattr(appeal, field)
+        ])
         return {"name": appeal.contact_name, "phone": appeal.contact_phone, "masked": False}
     return {"name": mask_name(appeal.contact_name), "phone": mask_phone(appeal.contact_phone), "masked": True}
+
+
+# --- Naming people on the timeline --------------------------------------------------
+
+# What a resident does; with no actor, an event of these is the resident's own.
+RESIDENT_EVENTS = {"submit", "evaluate", "withdraw"}
+
+
+def actor_name(event: AppealEvent, appeal: Appeal, *, staff: bool) -> str:
+    """How the person behind `event` is named to a viewer: to the public and
+    residents only a unit ever acts (its name, or nothing); staff see staff by
+    name, and the resident only as "the resident" — never an account name
+    (it may be a phone number), and never on an anonymous request."""
+    if not staff:
+        return event.actor_unit.name if event.actor_unit_id else ""
+    if event.actor_id is None:
+        return _("the resident") if event.action in RESIDENT_EVENTS else _("the platform")
+    if event.actor_id == appeal.submitted_by_id:
+        return _("the resident")
+    return event.actor.get_full_name() or event.actor.get_username()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .access import mask_name, mask_phone
-from .models import Appeal, AppealEvent, AppealPhoto, Category, TimeLimit
+from .models import Appeal, AppealEvent, AppealPhoto, Category, CoUnit, TimeLimit
 
 
 class CategoryForm(forms.ModelForm):
@@ -106,7 +107,16 @@ class PhotoInline(ReadOnlyInline):
 
     @admin.display(description=_("photo"))
     def photo(self, photo: AppealPhoto):
-        return format_html('<a href="{}">{}</a>', photo.image.url, photo.token)
+        # Through the access-checked view: nothing under the media folder has a URL.
+        return format_html('<a href="{}">{}</a>', reverse("appeal_photo", args=[photo.appeal_id, photo.token]),
+                           photo.token)
+
+
+class CoUnitInline(ReadOnlyInline):
+    model = CoUnit
+    fields = ("unit", "signed_at", "replied_at", "content")
+    verbose_name = _("co-unit part")
+    verbose_name_plural = _("co-unit parts")
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -136,7 +146,7 @@ class AppealAdmin(admin.ModelAdmin):
     search_fields = ("tracking_no", "title")
     date_hierarchy = "created_at"
     list_select_related = ("category", "category__parent", "unit")
-    inlines = [EventInline, PhotoInline]
+    inlines = [CoUnitInline, EventInline, PhotoInline]
     # The contact is shown masked: the admin is for configuration, not for
     # calling residents (full views are for the handler, and logged).
     readonly_fields = ("contact",)
@@ -145,12 +155,14 @@ class AppealAdmin(admin.ModelAdmin):
                            "description"]}),
         (_("Place"), {"fields": ["address", "lat", "lng", "node", "owner_node"]}),
         (_("Resident"), {"fields": ["contact", "anonymous", "submitted_by", "created_by"]}),
-        (_("Handling"), {"fields": ["unit", "co_units", "merged_into", "step_due", "handle_due",
-                                    "deadline_estimated", "supervised", "supervise_due", "escalated",
+        (_("Handling"), {"fields": ["unit", "merged_into", "step_due", "handle_due",
+                                    "deadline_estimated", "urge_count", "last_urged_at", "supervised",
+                                    "supervise_due", "escalated",
                                     "reopen_count", "extension_count", "pending_extension_days",
                                     "pending_extension_reason"]}),
-        (_("Result"), {"fields": ["reply_result", "reply_content", "replied_at", "rating", "rating_comment",
-                                  "evaluated_at", "reject_reason", "closed_at", "created_at"]}),
+        (_("Result"), {"fields": ["reply_result", "reply_content", "replied_at", "reply_on_time", "callback_at",
+                                  "rating", "rating_comment", "evaluated_at", "evaluated_via", "reject_reason",
+                                  "closed_at", "created_at"]}),
     ]
 
     def has_add_permission(self, request):

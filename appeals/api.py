@@ -1,41 +1,54 @@
 """The JSON API (/api/v1/): thin views over `appeals.services`, `appeals.access`
-and `organisations.access`. Every state change is a service call; every error
-is {"code", "detail"} (see api_errors).
+and `appeals.residents`. Every state change is a service call; every error is
+{"code", "detail"} (see api_errors). No GET writes anything.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hubiying import ratelimit
 from hubiying.paging import CappedPaginator
 from organisations.access import dispatchable_units
 
-from . import phoneproof, search, services
+from . import access, photos, residents, search, services, tracking
 from . import serializers as s
 from .access import get_appeal_for, visible_appeals
 from .catalogue import catalogue
 from .errors import Forbidden, Invalid, NotFound
-from .models import TERMINAL, Appeal, Category
+from .intake import clean_phone
+from .models import TERMINAL, Appeal, AppealPhoto, Category, EvaluationChannel
 
 ERR = s.ErrorSerializer
 
 
 def errors(*codes: int) -> dict:
     return {code: OpenApiResponse(ERR) for code in codes}
+
+
+def limit(request, scope: str, ident: str | None = None) -> None:
+    """Counts one use of a rate-limited endpoint; 429 with Retry-After beyond it."""
+    verdict = ratelimit.hit(scope, ident or ratelimit.client_of(request))
+    if not verdict.allowed:
+        raise exceptions.Throttled(
+            wait=verdict.retry_after, code="too_many_requests",
+            detail=_("Too many requests from here. Try again in %(s)d seconds.") % {"s": verdict.retry_after},
+        )
 
 
 class Pagination(PageNumberPagination):
@@ -60,6 +73,9 @@ class Pagination(PageNumberPagination):
         schema["required"] = [*schema.get("required", []), "count_exact"]
         return schema
 
+    def get_schema_operation_parameters(self, view):
+        return []  # declared with the filters (AppealFilterSerializer), with their ranges
+
 
 # --- Sign-in and the caller --------------------------------------------------------
 
@@ -70,15 +86,18 @@ class TokenView(APIView):
     authentication_classes: list = []  # a stale token header must not block signing in
     permission_classes = [AllowAny]
 
-    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer, **errors(400)},
-                   auth=[], tags=["auth"])
+    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer, **errors(400, 403, 429)},
+                   auth=[], tags=["auth"], description="20 attempts in 5 minutes from one client, 10 in "
+                   "15 minutes for one account name; beyond that 429 with Retry-After.")
     def post(self, request):
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
+        username = data.validated_data["username"]
+        limit(request, "sign-in")
+        limit(request, "sign-in-user", username.lower())
+        user = authenticate(request._request, username=username, password=data.validated_data["password"])
         if user is None or not user.is_active:
-            raise Invalid(_("The username or password is not right."), code="invalid_credentials")
+            raise Forbidden(_("The username or password is not right."), code="invalid_credentials")
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -118,20 +137,27 @@ class UnitListView(APIView):
 # --- Requests: list and intake -------------------------------------------------------
 
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def _day_start(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, dtime.min))
+    """The start of `day` on the county's clock; a date far outside any request's
+    (year 1, year 9999) is a bound that lets every request through."""
+    try:
+        return min(max(timezone.make_aware(datetime.combine(day, dtime.min)), EARLIEST), LATEST)
+    except (OverflowError, ValueError):
+        return EARLIEST if day.year < 1900 else LATEST
 
 
 def filter_appeals(qs, params: dict):
     """Applies the validated list filters (AppealFilterSerializer)."""
     if params.get("status"):
-        qs = qs.filter(status__in=params["status"])
+        qs = qs.filter(status__in=sorted(params["status"]))
     code = params.get("category")
     if code:
         ids = catalogue().with_children(code)
-        if ids is None:
-            raise Invalid(_("Unknown category “%(code)s”.") % {"code": code}, field="category")
-        qs = qs.filter(category_id__in=ids)
+        qs = qs.filter(category_id__in=ids or [])  # an unknown code matches nothing
     if "unit" in params:
         qs = qs.filter(unit_id=params["unit"])
     if "overdue" in params:
@@ -142,8 +168,12 @@ def filter_appeals(qs, params: dict):
     if params.get("created_after"):
         qs = qs.filter(created_at__gte=_day_start(params["created_after"]))
     if params.get("created_before"):
-        qs = qs.filter(created_at__lt=_day_start(params["created_before"] + timedelta(days=1)))
+        before = params["created_before"]
+        qs = qs.filter(created_at__lt=_day_start(before + timedelta(days=1)) if before.year < 9000 else LATEST)
     return qs
+
+
+REFERENCE_FIELDS = {"category", "community"}  # codes of rows: unknown ones are not found (404)
 
 
 class AppealListView(generics.ListAPIView):
@@ -151,6 +181,7 @@ class AppealListView(generics.ListAPIView):
 
     serializer_class = s.AppealListItemSerializer
     pagination_class = Pagination
+    parser_classes = [JSONParser, MultiPartParser]
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -168,45 +199,54 @@ class AppealListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        request={"application/json": s.AppealCreateSerializer, "multipart/form-data": s.AppealCreateSerializer},
+        request={"application/json": s.AppealCreateSerializer, "multipart/form-data": s.AppealCreateFormSerializer},
         parameters=[OpenApiParameter(
             "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
             description="Makes a retry safe: the same key with the same body answers 201 with the first "
                         "request's id and creates nothing; the same key with another body answers 409.",
         )],
-        responses={201: s.AppealCreatedSerializer, **errors(400, 403, 409)},
+        responses={201: s.AppealCreatedSerializer, **errors(400, 403, 404, 409, 429)},
         description="A new request. A signed-in resident's request is linked to their account. Staff may "
-                    "register on a resident's behalf with channel hotline, walk_in, patrol or talk_day.",
+                    "register on a resident's behalf with channel hotline, walk_in, patrol or talk_day. "
+                    "Without signing in, 60 requests an hour from one client.",
         tags=["appeals"],
     )
     def post(self, request, *args, **kwargs):
-        form = s.AppealCreateSerializer(data=request.data)
+        form = (s.AppealCreateFormSerializer if request.content_type.startswith("multipart/")
+                else s.AppealCreateSerializer)(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         photos = data.pop("photos", [])
         channel = data["channel"]
         actor = request.user if request.user.is_authenticated else None
+        if actor is None:
+            limit(request, "intake")
         key = request.headers.get("Idempotency-Key") or None
-        appeal, _created = services.create_appeal(data, actor=actor, channel=channel, photos=photos,
-                                                  idempotency_key=key)
+        try:
+            appeal, _created = services.create_appeal(data, actor=actor, channel=channel, photos=photos,
+                                                      idempotency_key=key)
+        except Invalid as exc:
+            # The body had the right shape but names a category or community that does not exist (as a
+            # place to file under): the schema cannot know which do, so this is a 404, not a 400.
+            if all(code_field in REFERENCE_FIELDS for code_field, _detail in exc.errors):
+                raise NotFound(exc.detail, code=exc.code, field=exc.field) from None
+            raise
         # A replay answers exactly as the first call did (201, same body): AppealCreatedSerializer's fields.
-        body = {"id": appeal.pk, "tracking_no": appeal.tracking_no, "status": appeal.status}
+        own = appeal.created_by_id is None  # not registered by staff: the caller is the resident
+        body = {"id": appeal.pk, "tracking_no": appeal.tracking_no, "status": appeal.status,
+                "token": residents.token_for(appeal) if own else None,
+                "track_url": residents.private_url(appeal) if own else None}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 # --- One request ------------------------------------------------------------------
 
 
-def detail_response(request, appeal: Appeal, http_status: int = 200) -> Response:
-    context = {
-        "request": request,
-        "viewer_id": request.user.pk,
-        "staff_view": s.staff_view(request.user),
-        "reveal_contact": request.query_params.get("reveal") == "contact",
-    }
+def detail_response(request, appeal: Appeal, http_status: int = 200, contact: dict | None = None) -> Response:
+    context = {"request": request, "staff_view": access.is_staff(request.user), "contact": contact}
     appeal = (
         Appeal.objects.select_related("category", "unit", "node", "merged_into")
-        .prefetch_related("co_units", "photos").get(pk=appeal.pk)
+        .prefetch_related("photos").get(pk=appeal.pk)
     )
     return Response(s.AppealDetailSerializer(appeal, context=context).data, status=http_status)
 
@@ -214,16 +254,41 @@ def detail_response(request, appeal: Appeal, http_status: int = 200) -> Response
 class AppealDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        parameters=[OpenApiParameter(
-            "reveal", str, enum=["contact"], required=False,
-            description="reveal=contact shows the full phone to those who may see it (each view is logged).",
-        )],
-        responses={200: s.AppealDetailSerializer, **errors(401, 404)},
-        tags=["appeals"],
-    )
+    @extend_schema(responses={200: s.AppealDetailSerializer, **errors(401, 404)}, tags=["appeals"])
     def get(self, request, pk: int):
         return detail_response(request, get_appeal_for(request.user, pk))
+
+
+class AppealContactView(APIView):
+    """The resident's full name and phone, for whoever must call them; each
+    such view is logged (a POST: it writes the log)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: s.ContactSerializer, **errors(401, 403, 404)}, tags=["appeals"])
+    def post(self, request, pk: int):
+        appeal = get_appeal_for(request.user, pk)
+        if not access.may_see_contact(request.user, appeal):
+            raise Forbidden(_("You may not see this resident's full phone number."))
+        return Response(access.contact_for(request.user, appeal, reveal=True))
+
+
+class AppealPhotoView(APIView):
+    """A photo of a request, for those who may see the request."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY, **errors(401, 404)}, tags=["appeals"])
+    def get(self, request, pk: int, token: str):
+        appeal = get_appeal_for(request.user, pk)
+        return _photo_response(appeal, token)
+
+
+def _photo_response(appeal: Appeal, token: str):
+    photo = AppealPhoto.objects.filter(appeal=appeal, token=token).first()
+    if photo is None:
+        raise NotFound(_("No such photo."))
+    return photos.serve(photo)
 
 
 class AppealActionView(APIView):
@@ -234,80 +299,173 @@ class AppealActionView(APIView):
     action_name = ""
     input_serializer = s.EmptyActionSerializer
 
+    form_serializer = None  # the input with photos, for multipart/form-data
+
     def post(self, request, pk: int):
         appeal = get_appeal_for(request.user, pk)
-        form = self.input_serializer(data=request.data)
+        multipart = request.content_type.startswith("multipart/") and self.form_serializer is not None
+        form = (self.form_serializer if multipart else self.input_serializer)(data=request.data)
         if not form.is_valid():
             # Someone who may not act at all hears that (403/409), not how to fill the fields.
             if self.action_name not in services.allowed_actions(appeal, request.user):
-                services._guard(appeal, request.user, self.action_name)
+                services.guard(appeal, request.user, self.action_name)
             raise exceptions.ValidationError(form.errors)
-        services.ACTIONS[self.action_name](appeal, actor=request.user, **form.validated_data)
+        data = dict(form.validated_data)
+        if hasattr(form, "to_service"):
+            data = form.to_service(data)
+        if self.action_name == "evaluate":
+            data["channel"] = EvaluationChannel.API
+        services.ACTIONS[self.action_name](appeal, actor=request.user, **data)
         return detail_response(request, appeal)
 
 
 ACTION_DESCRIPTION = (
     "Answers the request as GET /api/v1/appeals/{id} shows it. Refusals: 400 a field is wrong (\"field\" "
-    "names it), 403 the caller may not take this action, 404 the caller may not see the request, 409 the "
-    "request is not in a state that allows it or someone else acted first."
+    "names it), 403 the caller may not take this action, 404 the caller may not see the request (or a unit "
+    "or request named in the body), 409 the request is not in a state that allows it or someone else acted "
+    "first."
 )
+MULTIPART_ACTIONS = {"reply": s.ReplyFormActionSerializer}  # actions that take photos
 
 
 def make_action_view(action: str) -> type[AppealActionView]:
     serializer, summary = s.ACTION_INPUTS[action]
+    form = MULTIPART_ACTIONS.get(action)
+    request_shape = {"application/json": serializer, "multipart/form-data": form} if form else serializer
 
     # extend_schema marks the function it decorates, so each action needs its own.
     def post(self, request, pk: int):
         return AppealActionView.post(self, request, pk)
 
     post = extend_schema(
-        operation_id="appeals_" + action.replace("-", "_"), summary=summary, request=serializer,
-        parameters=[OpenApiParameter("reveal", str, enum=["contact"], required=False,
-                                     description="As for GET /api/v1/appeals/{id}.")],
+        operation_id="appeals_" + action.replace("-", "_"), summary=summary, request=request_shape,
         responses={200: s.AppealDetailSerializer, **errors(400, 401, 403, 404, 409)}, tags=["actions"],
         description=ACTION_DESCRIPTION,
     )(post)
     name = "Appeal" + action.title().replace("-", "") + "View"
-    return type(name, (AppealActionView,), {"action_name": action, "input_serializer": serializer, "post": post})
+    attributes = {"action_name": action, "input_serializer": serializer, "form_serializer": form, "post": post}
+    if form:
+        attributes["parser_classes"] = [JSONParser, MultiPartParser]
+    return type(name, (AppealActionView,), attributes)
 
 
 ACTION_VIEWS = {action: make_action_view(action) for action in services.ACTIONS}
 
 
-# --- The public tracking page ------------------------------------------------------
+# --- The public tracking page and the resident's proof --------------------------------
 
-
-TRACKING_NO_RE = re.compile(r"^[A-Za-z0-9-]{1,24}$")
+TRACKING_PARAM = OpenApiParameter("tracking_no", str, OpenApiParameter.PATH, description=s.TRACKING_NO_HELP,
+                                  pattern=f"^{s.TRACKING_SHAPE}$")
 
 
 def _tracked(tracking_no: str) -> Appeal:
+    number = tracking.normalise(tracking_no)
     appeal = None
-    if TRACKING_NO_RE.match(tracking_no):
-        appeal = Appeal.objects.select_related("category", "merged_into").filter(tracking_no=tracking_no).first()
+    if number:
+        appeal = Appeal.objects.select_related("category", "merged_into", "node").filter(tracking_no=number).first()
     if appeal is None:
         raise NotFound(_("No request has this tracking number."))
     return appeal
 
 
-class TrackView(APIView):
-    """A request's public progress, for anyone holding its tracking number."""
+def _proven(appeal: Appeal, token: str | None) -> bool:
+    if token is None:
+        return False
+    if not residents.token_matches(appeal, token):
+        raise Forbidden(_("This private link is not the one of this request."), code="wrong_token", field="token")
+    return True
 
+
+def track_answer(request, appeal: Appeal, token: str | None) -> Response:
+    appeal = Appeal.objects.select_related("category", "merged_into", "node").get(pk=appeal.pk)
+    if _proven(appeal, token):
+        return Response(s.TrackResidentSerializer(appeal, context={"request": request, "resident": True}).data)
+    return Response(s.TrackSerializer(appeal, context={"request": request}).data)
+
+
+class PublicView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: s.TrackSerializer, **errors(404)}, auth=[], tags=["track"])
+
+class TrackView(PublicView):
+    """A request's public progress, for anyone holding its tracking number;
+    with the private token, the request as its resident sees it."""
+
+    @extend_schema(parameters=[TRACKING_PARAM, s.TrackQuerySerializer],
+                   responses={200: s.TrackResidentSerializer, **errors(400, 403, 404, 429)}, auth=[], tags=["track"],
+                   description="Without a token: the public fields only (TrackSerializer's). 120 reads a minute "
+                               "from one client.")
     def get(self, request, tracking_no: str):
-        return Response(s.TrackSerializer(_tracked(tracking_no)).data)
+        limit(request, "track")
+        query = s.TrackQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return track_answer(request, _tracked(tracking_no), query.validated_data.get("token"))
 
 
-class TrackResidentActionView(APIView):
-    """Base of the resident's actions by tracking number: the resident proves
-    themselves by the last four digits of the contact phone. After 5 wrong
-    tries (all such actions, pages included: appeals.phoneproof) the request is
-    locked for the rest of the hour (429). Subclasses name the input and call the service."""
+class TrackPhotoView(PublicView):
+    """A photo of the request, for its resident (the private token)."""
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+    @extend_schema(parameters=[TRACKING_PARAM, s.TrackQuerySerializer],
+                   responses={(200, "image/jpeg"): OpenApiTypes.BINARY, **errors(400, 403, 404, 429)}, auth=[],
+                   tags=["track"])
+    def get(self, request, tracking_no: str, photo: str):
+        limit(request, "track")
+        query = s.TrackQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        appeal = _tracked(tracking_no)
+        if not _proven(appeal, query.validated_data.get("token")):
+            raise Forbidden(_("Only the request's resident sees its photos."), code="wrong_token", field="token")
+        return _photo_response(appeal, photo)
+
+
+class TrackCodeView(PublicView):
+    """Sends a one-time code to the phone left with the request (to get its private token)."""
+
+    @extend_schema(parameters=[TRACKING_PARAM], request=None,
+                   responses={202: s.CodeSentSerializer, **errors(404, 409, 429)}, auth=[], tags=["track"],
+                   description="One code a minute and five an hour per request; 10 an hour from one client.")
+    def post(self, request, tracking_no: str):
+        appeal = _tracked(tracking_no)
+        limit(request, "code-send")
+        try:
+            residents.send_code(appeal)
+        except Invalid as exc:  # no phone on record: nothing a client could have sent differently
+            exc.status = 409
+            raise
+        return Response({"sent_to": access.mask_phone(appeal.contact_phone),
+                         "expires_in": residents.codes.CODE_MINUTES * 60}, status=status.HTTP_202_ACCEPTED)
+
+
+class TrackVerifyView(PublicView):
+    """Exchanges the one-time code for the request's private token."""
+
+    @extend_schema(parameters=[TRACKING_PARAM], request=s.TrackVerifySerializer,
+                   responses={200: s.TrackTokenSerializer, **errors(400, 403, 404, 409, 429)}, auth=[],
+                   tags=["track"], description="A wrong code answers 403 with the tries left; five wrong "
+                                               "codes end it (429 until a new one may be asked for).")
+    def post(self, request, tracking_no: str):
+        appeal = _tracked(tracking_no)
+        form = s.TrackVerifySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        limit(request, "code-check")
+        token = _checked(lambda: residents.verify_code(appeal, form.validated_data["code"]))
+        return Response({"token": token, "track_url": residents.private_url(appeal)})
+
+
+def _checked(call):
+    """A code's refusal as the API tells it: a wrong code is a failed proof (403),
+    no code to check a conflict with the state (409)."""
+    try:
+        return call()
+    except Invalid as exc:
+        exc.status = 403 if exc.code == "wrong_code" else 409
+        raise
+
+
+class TrackResidentActionView(PublicView):
+    """Base of the resident's actions by tracking number and private token."""
+
     input_serializer: type
 
     def act(self, appeal: Appeal, data: dict) -> None:
@@ -315,45 +473,70 @@ class TrackResidentActionView(APIView):
 
     def post(self, request, tracking_no: str):
         appeal = _tracked(tracking_no)
-        if phoneproof.locked(appeal):
-            raise exceptions.Throttled(
-                wait=phoneproof.retry_after(appeal),
-                detail=_("Too many wrong phone numbers for this request. Try again later."),
-                code="too_many_attempts",
-            )
         form = self.input_serializer(data=request.data)
         form.is_valid(raise_exception=True)
-        if not phoneproof.matches(appeal, form.validated_data["phone_last4"]):
-            raise Forbidden(_("The last four digits do not match the phone number given with the request."),
-                            code="phone_mismatch", field="phone_last4")
+        limit(request, "track-act")
+        token = form.validated_data["token"]
+        _proven(appeal, token)
         self.act(appeal, form.validated_data)
-        return Response(s.TrackSerializer(_tracked(tracking_no)).data)
+        return track_answer(request, appeal, token)
 
 
 class TrackEvaluateView(TrackResidentActionView):
-    """The resident rates the reply, proven by the phone's last four digits."""
+    """The resident rates the reply."""
 
     input_serializer = s.TrackEvaluateSerializer
 
     def act(self, appeal: Appeal, data: dict) -> None:
-        services.evaluate(appeal, actor=None, rating=data["rating"], comment=data["comment"], via_tracking=True)
+        services.evaluate(appeal, token=data["token"], rating=data["rating"], comment=data["comment"],
+                          channel=EvaluationChannel.API)
 
-    @extend_schema(request=s.TrackEvaluateSerializer, responses={200: s.TrackSerializer, **errors(400, 403, 404,
-                   409, 429)}, auth=[], tags=["track"])
+    @extend_schema(parameters=[TRACKING_PARAM], request=s.TrackEvaluateSerializer,
+                   responses={200: s.TrackResidentSerializer, **errors(400, 403, 404, 409, 429)}, auth=[],
+                   tags=["track"])
     def post(self, request, tracking_no: str):
         return super().post(request, tracking_no)
 
 
 class TrackWithdrawView(TrackResidentActionView):
-    """The resident withdraws the request before the reply, proven by the
-    phone's last four digits. 409 once the request is replied to or closed."""
+    """The resident withdraws the request before the reply. 409 once it is replied to or closed."""
 
     input_serializer = s.TrackWithdrawSerializer
 
     def act(self, appeal: Appeal, data: dict) -> None:
-        services.withdraw(appeal, actor=None, reason=data["reason"], via_tracking=True)
+        services.withdraw(appeal, token=data["token"], reason=data["reason"])
 
-    @extend_schema(request=s.TrackWithdrawSerializer, responses={200: s.TrackSerializer, **errors(400, 403, 404,
-                   409, 429)}, auth=[], tags=["track"])
+    @extend_schema(parameters=[TRACKING_PARAM], request=s.TrackWithdrawSerializer,
+                   responses={200: s.TrackResidentSerializer, **errors(400, 403, 404, 409, 429)}, auth=[],
+                   tags=["track"])
     def post(self, request, tracking_no: str):
         return super().post(request, tracking_no)
+
+
+class LookupCodeView(PublicView):
+    """Sends a one-time code to a phone, to list the requests left with it.
+    The answer is the same whether or not the phone left any."""
+
+    @extend_schema(request=s.LookupCodeSerializer, responses={202: None, **errors(400, 429)}, auth=[],
+                   tags=["track"])
+    def post(self, request):
+        form = s.LookupCodeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        limit(request, "code-send")
+        residents.send_lookup_code(clean_phone(form.validated_data["phone"]))
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class LookupView(PublicView):
+    """The requests left with a phone (newest first, at most 50), each with its
+    private token, for the one-time code sent to it."""
+
+    @extend_schema(request=s.LookupSerializer, responses={200: s.LookupItemSerializer(many=True),
+                   **errors(400, 403, 409, 429)}, auth=[], tags=["track"])
+    def post(self, request):
+        form = s.LookupSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        limit(request, "code-check")
+        found = _checked(lambda: residents.lookup(clean_phone(form.validated_data["phone"]),
+                                                  form.validated_data["code"]))
+        return Response(s.LookupItemSerializer(found, many=True).data)

@@ -27,10 +27,12 @@ from .errors import ActionError
 logger = logging.getLogger("hubiying.api")
 
 
-def error_body(code: str, detail, field: str | None = None) -> dict:
+def error_body(code: str, detail, field: str | None = None, errors=None) -> dict:
     body = {"code": code, "detail": str(detail)}
     if field:
         body["field"] = field
+    if errors and len(errors) > 1:
+        body["errors"] = [{"field": f, "detail": str(d)} for f, d in errors]
     return body
 
 
@@ -60,7 +62,8 @@ def _code_of(exc: exceptions.APIException) -> str:
 def exception_handler(exc, context):
     if isinstance(exc, ActionError):
         set_rollback()
-        return Response(error_body(exc.code, exc.detail, exc.field), status=exc.status)
+        headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else {}
+        return Response(error_body(exc.code, exc.detail, exc.field, exc.errors), status=exc.status, headers=headers)
 
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))

@@ -15,13 +15,20 @@ urlpatterns = [
     path("units", api.UnitListView.as_view(), name="api-units"),
     path("appeals", api.AppealListView.as_view(), name="api-appeals"),
     path("appeals/<int:pk>", api.AppealDetailView.as_view(), name="api-appeal"),
+    path("appeals/<int:pk>/contact", api.AppealContactView.as_view(), name="api-appeal-contact"),
+    path("appeals/<int:pk>/photos/<str:token>", api.AppealPhotoView.as_view(), name="api-appeal-photo"),
     *[
         path(f"appeals/<int:pk>/{action}", view.as_view(), name=f"api-appeal-{action}")
         for action, view in api.ACTION_VIEWS.items()
     ],
+    path("track/lookup/code", api.LookupCodeView.as_view(), name="api-track-lookup-code"),
+    path("track/lookup", api.LookupView.as_view(), name="api-track-lookup"),
     path("track/<str:tracking_no>", api.TrackView.as_view(), name="api-track"),
+    path("track/<str:tracking_no>/photos/<str:photo>", api.TrackPhotoView.as_view(), name="api-track-photo"),
+    path("track/<str:tracking_no>/code", api.TrackCodeView.as_view(), name="api-track-code"),
+    path("track/<str:tracking_no>/verify", api.TrackVerifyView.as_view(), name="api-track-verify"),
     path("track/<str:tracking_no>/evaluate", api.TrackEvaluateView.as_view(), name="api-track-evaluate"),
     path("track/<str:tracking_no>/withdraw", api.TrackWithdrawView.as_view(), name="api-track-withdraw"),
-    # Unknown actions and endpoints answer JSON too.
-    re_path(r"^.*$", not_found_view),
+    # Unknown actions and endpoints answer JSON too (whatever the path holds, line breaks included).
+    re_path(r"^[\s\S]*$", not_found_view, name="api-not-found"),
 ]

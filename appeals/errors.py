@@ -15,11 +15,22 @@ class ActionError(Exception):
         if code:
             self.code = code
         self.field = field
+        # Every problem found in one round, (field, detail): a form shows each
+        # next to its field; the first is `field` and `detail`.
+        self.errors: list[tuple[str | None, str]] = [(field, detail)]
 
 
 class Invalid(ActionError):
     status = 400
     code = "invalid"
+
+    @classmethod
+    def all_of(cls, problems: list[Invalid]) -> Invalid:
+        """One refusal carrying every problem found (the first leads)."""
+        first = problems[0]
+        combined = cls(first.detail, code=first.code, field=first.field)
+        combined.errors = [pair for p in problems for pair in p.errors]
+        return combined
 
 
 class Forbidden(ActionError):
@@ -42,3 +53,14 @@ class Conflict(ActionError):
 
     status = 409
     code = "conflict"
+
+
+class TooMany(ActionError):
+    """Too many tries or codes: wait `retry_after` seconds (the API's Retry-After)."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, detail: str, retry_after: int, code: str | None = None, field: str | None = None):
+        super().__init__(detail, code=code, field=field)
+        self.retry_after = retry_after

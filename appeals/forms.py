@@ -1,11 +1,13 @@
 """Forms of the server-rendered pages.
 
 The forms render the fields and coerce what the browser sends; the rules
-themselves (what a phone looks like, which category is a leaf, who may do what)
-live in `appeals.intake` and `appeals.services`, which the API calls too. A
-refusal from there (`Invalid` with `.field`) is put back next to its field with
-`add_service_error`. Only the missing required fields of a new request are
-reported by the form itself, so that a resident sees them all at once.
+themselves (what is required, how long text may be, what a phone looks like,
+which category is a leaf, who may do what) live in `appeals.intake` and
+`appeals.services`, which the API calls too. Their refusal carries every
+problem found in one round, and `add_service_error` puts each next to its
+field. The browser checks nothing by itself (no `required` or `maxlength`
+attributes: every message is the app's own); a small script counts
+characters against `data-maxlength`.
 """
 
 from __future__ import annotations
@@ -13,21 +15,23 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django import forms
-from django.utils.translation import get_language, gettext, ngettext_lazy
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from organisations.access import dispatchable_units
 from organisations.models import Node
 from organisations.tree import tree
 
+from . import intake
 from .catalogue import catalogue
 from .errors import ActionError
 from .intake import STAFF_CHANNELS
 from .models import Appeal, Category
 from .photos import MAX_PHOTOS
+from .services import REASON, TRACKING_REASON_LENGTH
 
 # Fields the services name that are shown elsewhere on the form.
-FIELD_ALIASES = {"lat": "address", "lng": "address", "title": "description"}
+FIELD_ALIASES = {"lat": "address", "lng": "address", "title": "description", "name": "contact_name"}
 
 
 def category_label(category: Category) -> str:
@@ -56,13 +60,29 @@ def category_choices() -> list:
     return choices
 
 
-def community_choices() -> list:
+def community_choices(first_label=None) -> list:
     groups = defaultdict(list)
     places = tree()
     for node in sorted((n for n in places.places if n.kind == Node.Kind.COMMUNITY), key=lambda n: n.path):
         parent = places.by_id.get(node.parent_id)
         groups[parent.name if parent else ""].append((node.code, node.name))
-    return [("", _("I don't know"))] + [(town, items) if town else items[0] for town, items in groups.items()]
+    first = [("", first_label or _("I don't know"))]
+    return first + [(town, items) if town else items[0] for town, items in groups.items()]
+
+
+class Text(forms.CharField):
+    """Text whose length the service checks (refused, never cut); the page
+    counts the characters against `data-maxlength` as the person types."""
+
+    def __init__(self, *, limit: int, rows: int = 0, **kwargs):
+        self.limit = limit
+        kwargs.setdefault("required", False)
+        if rows:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "data-maxlength": str(self.limit)}
 
 
 class MultiplePhotoInput(forms.FileInput):
@@ -78,14 +98,35 @@ class MultiplePhotoField(forms.FileField):
         return [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
 
 
+def photos_field(label=None) -> MultiplePhotoField:
+    return MultiplePhotoField(
+        label=label or _("Photos"), required=False,
+        help_text=ngettext_lazy("Up to %(n)d photo.", "Up to %(n)d photos.", "n") % {"n": MAX_PHOTOS},
+        widget=MultiplePhotoInput(attrs={"accept": "image/*", "data-photo-preview": ""}),
+    )
+
+
 class ServiceForm(forms.Form):
     """A form whose rules are checked by a service function."""
 
     required_css_class = "required"
+    use_required_attribute = False  # the app's own messages, not the browser's bubbles
+    # Fields the service requires: marked on the page (the service says when one is missing).
+    MARKED: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.MARKED:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-required"] = "true"
+                self.fields[name].marked = True
 
     def add_service_error(self, exc: ActionError) -> None:
-        field = FIELD_ALIASES.get(exc.field or "", exc.field)
-        self.add_error(field if field in self.fields else None, exc.detail)
+        for field, detail in exc.errors:
+            name = FIELD_ALIASES.get(field or "", field)
+            name = name if name in self.fields else None
+            if name is None or detail not in self.errors.get(name, []):
+                self.add_error(name, detail)
 
     def service_data(self) -> dict:
         """What the browser sent, as the service expects it (strings)."""
@@ -99,74 +140,49 @@ def _text_input(**attrs):
 class IntakeFields(ServiceForm):
     """The fields a resident and a staff member share."""
 
-    category = forms.ChoiceField(label=_("What is it about?"), required=False)
-    description = forms.CharField(
-        label=_("Describe the problem"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5, "required": True, "maxlength": 2000}),
-    )
-    photos = MultiplePhotoField(
-        label=_("Photos"), required=False,
-        help_text=ngettext_lazy("Up to %(n)d photo.", "Up to %(n)d photos.", "n") % {"n": MAX_PHOTOS},
-        widget=MultiplePhotoInput(attrs={"accept": "image/*"}),
-    )
+    # Select widgets on plain text fields: the service refuses an unknown value, with every other problem.
+    category = forms.CharField(label=_("What is it about?"), required=False, widget=forms.Select)
+    description = Text(label=_("Describe the problem"), limit=intake.DESCRIPTION, rows=5)
+    photos = photos_field()
     lat = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-map-lat": ""}))
     lng = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-map-lng": ""}))
-    address = forms.CharField(
-        label=_("Address"), required=False, max_length=200,
+    address = Text(
+        label=_("Address"), limit=intake.ADDRESS,
         help_text=_("For example: compound, building, unit, or a landmark nearby."),
         widget=_text_input(autocomplete="street-address"),
     )
+    MARKED = ("category", "description")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()
-        self.fields["category"].widget.attrs["required"] = True
-
-    # Fields whose absence is reported all at once, before the service checks
-    # the rest one by one (same wording as appeals.intake).
-    REQUIRED = {"description": _("a description")}
-
-    def clean(self):
-        data = super().clean()
-        if "category" in self.fields and not data.get("category") and "category" not in self.errors:
-            self.add_error("category", gettext("Choose a category from the list."))
-        for name, label in self.REQUIRED.items():
-            if name in self.fields and not (data.get(name) or "").strip() and name not in self.errors:
-                self.add_error(name, gettext("Please give %(label)s.") % {"label": label})
-        if not (data.get("address") or "").strip() and not data.get("lat") and "address" not in self.errors:
-            self.add_error("address", gettext("Put a pin on the map or give the address."))
-        return data
+        self.fields["category"].widget.choices = category_choices()
 
 
 class SubmitForm(IntakeFields):
     """A resident's own request (the same fields the mini-program sends)."""
 
-    contact_name = forms.CharField(
-        label=_("Your name"), required=False, max_length=40, widget=_text_input(autocomplete="name"),
-    )
-    contact_phone = forms.CharField(
-        label=_("Your phone number"), required=False, max_length=20,
-        help_text=_("We call you about this request only. Its last 4 digits let you evaluate the reply or "
-                    "withdraw the request."),
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel", "required": True}),
+    contact_name = Text(label=_("Your name"), limit=intake.NAME, widget=_text_input(autocomplete="name"))
+    contact_phone = Text(
+        label=_("Your phone number"), limit=intake.PHONE,
+        help_text=_("We call you about this request only, and send you its private link by text message."),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
     type = forms.ChoiceField(label=_("Kind of request"), required=False, choices=Appeal.Type.choices,
                              initial=Appeal.Type.HELP)
     urgency = forms.ChoiceField(label=_("How urgent?"), required=False, choices=Appeal.Urgency.choices,
                                 initial=Appeal.Urgency.NORMAL, widget=forms.RadioSelect)
-    community = forms.ChoiceField(label=_("Your community (if you know it)"), required=False)
+    community = forms.CharField(label=_("Your community (if you know it)"), required=False, widget=forms.Select)
     anonymous = forms.BooleanField(
         label=_("Hide my name and phone number from the handling unit"), required=False,
     )
-
-    REQUIRED = {**IntakeFields.REQUIRED, "contact_phone": _("a phone number")}
+    MARKED = IntakeFields.MARKED + ("contact_phone",)
 
     field_order = ["contact_name", "contact_phone", "category", "type", "urgency", "description", "photos",
                    "lat", "lng", "address", "community", "anonymous"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = community_choices()
+        self.fields["community"].widget.choices = community_choices()
 
 
 STAFF_CHANNEL_CHOICES = [(c.value, c.label) for c in Appeal.Channel if c in STAFF_CHANNELS]
@@ -180,25 +196,28 @@ class StaffIntakeForm(IntakeFields):
     type = forms.ChoiceField(label=_("Kind"), required=False, choices=Appeal.Type.choices,
                              initial=Appeal.Type.HELP)
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
-    contact_name = forms.CharField(label=_("Name"), required=False, max_length=40)
-    contact_phone = forms.CharField(
-        label=_("Phone"), required=False, max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    community = forms.CharField(
+        label=_("Community"), required=False, widget=forms.Select,
+        help_text=_("Where the matter is; if you leave it, the address decides, else your own area."),
     )
+    contact_name = Text(label=_("Name"), limit=intake.NAME)
+    contact_phone = Text(label=_("Phone"), limit=intake.PHONE,
+                         help_text=_("The resident gets the request's private link by text message."),
+                         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     on_the_spot = forms.BooleanField(label=_("Handled on the spot"), required=False)
     result = forms.ChoiceField(label=_("Result"), required=False, choices=Appeal.Result.choices,
                                initial=Appeal.Result.RESOLVED, widget=forms.RadioSelect)
-    reply = forms.CharField(
-        label=_("Reply to the resident"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reply = Text(label=_("Reply to the resident"), limit=2000, rows=3)
 
-    field_order = ["channel", "category", "type", "urgent", "description", "address", "lat", "lng",
+    field_order = ["channel", "category", "type", "urgent", "description", "community", "address", "lat", "lng",
                    "contact_name", "contact_phone", "photos", "on_the_spot", "result", "reply"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, community_initial: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["description"].widget.attrs["rows"] = 3
+        self.fields["community"].widget.choices = community_choices(_("Decided by the address"))
+        if community_initial and not self.is_bound:
+            self.initial["community"] = community_initial
 
     def add_service_error(self, exc: ActionError) -> None:
         if self.cleaned_data.get("on_the_spot") and exc.field == "content":
@@ -216,21 +235,18 @@ class StaffIntakeForm(IntakeFields):
 
 # --- One small form per action on the staff request page ---------------------
 
-def _reason(label=None, rows=2, required=True):
-    label = label or _("Reason")
-    attrs = {"rows": rows, "maxlength": 500}
-    if required:
-        attrs["required"] = True
-    return forms.CharField(label=label, required=False, max_length=500, widget=forms.Textarea(attrs=attrs))
+def _reason(label=None, rows=2):
+    return Text(label=label or _("Reason"), limit=REASON, rows=rows)
 
 
 def _note(label=None):
-    return forms.CharField(label=label or _("Note (optional)"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    return Text(label=label or _("Note (optional)"), limit=2000, rows=2)
 
 
 class ActionForm(ServiceForm):
     """Renders one action's fields and turns them into the service's keywords."""
+
+    takes_photos = False
 
     def __init__(self, *args, appeal: Appeal, user, **kwargs):
         self.appeal = appeal
@@ -238,7 +254,7 @@ class ActionForm(ServiceForm):
         super().__init__(*args, **kwargs)
 
     def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+        return {k: v for k, v in self.cleaned_data.items() if k != "photos"}
 
 
 class NoteOnlyForm(ActionForm):
@@ -251,20 +267,22 @@ class NoFieldsForm(ActionForm):
 
 class ReasonForm(ActionForm):
     reason = _reason()
+    MARKED = ("reason",)
 
 
 class DispatchForm(ActionForm):
     unit = forms.ChoiceField(label=_("Lead unit"), required=False)
     co_units = forms.MultipleChoiceField(
         label=_("Co-units (optional)"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each co-unit signs for and replies to its part; the lead unit replies to the resident."),
     )
     note = _note(_("Instructions for the unit (optional)"))
+    MARKED = ("unit",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         units = [(str(u.pk), u.name) for u in dispatchable_units(self.user)]
         self.fields["unit"].choices = [("", _("Choose a unit"))] + units
-        self.fields["unit"].widget.attrs["required"] = True
         self.fields["co_units"].choices = units
         if self.appeal.unit_id and not self.is_bound:
             self.initial["unit"] = str(self.appeal.unit_id)
@@ -273,6 +291,7 @@ class DispatchForm(ActionForm):
 class ExtensionRequestForm(ActionForm):
     days = forms.IntegerField(label=_("Extra working days"), required=False, min_value=1, max_value=3, initial=1)
     reason = _reason()
+    MARKED = ("days", "reason")
 
 
 class ExtensionDecisionForm(ActionForm):
@@ -286,50 +305,77 @@ class ExtensionDecisionForm(ActionForm):
 class ReplyForm(ActionForm):
     result = forms.ChoiceField(label=_("Result"), required=False, choices=Appeal.Result.choices,
                                widget=forms.RadioSelect)
-    content = forms.CharField(
-        label=_("Reply to the resident"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "required": True}),
-    )
+    content = Text(label=_("Reply to the resident"), limit=2000, rows=4)
+    co_note = Text(label=_("Why the reply does not wait for the co-units"), limit=REASON, rows=2,
+                   help_text=_("Needed while a co-unit has not replied to its part."))
+    photos = photos_field(_("Photos of the result (optional)"))
+    takes_photos = True
+    MARKED = ("result", "content")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .access import co_parts
+
+        if not any(p.replied_at is None for p in co_parts(self.appeal)):
+            del self.fields["co_note"]
 
 
-class EvaluateForm(ActionForm):
-    """A call-back operator records the resident's rating."""
+class CoReplyForm(ActionForm):
+    content = Text(label=_("Your unit's part, for the lead unit"), limit=2000, rows=3)
+    MARKED = ("content",)
 
-    rating = forms.ChoiceField(label=_("The resident's rating"), required=False,
-                               choices=Appeal.Rating.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=500,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+
+CALLBACK_CHOICES = [*Appeal.Rating.choices, ("unreached", _("Could not be reached"))]
+
+
+class CallbackForm(ActionForm):
+    """回访: the caller records the resident's answer."""
+
+    outcome = forms.ChoiceField(label=_("The resident's answer on the phone"), required=False,
+                                choices=CALLBACK_CHOICES, widget=forms.RadioSelect)
+    comment = Text(label=_("What the resident said (optional)"), limit=REASON, rows=2)
+    MARKED = ("outcome",)
+
+    def service_kwargs(self) -> dict:
+        outcome, comment = self.cleaned_data.get("outcome") or "", self.cleaned_data.get("comment") or ""
+        if outcome == "unreached":
+            return {"reached": False, "comment": comment}
+        return {"reached": True, "rating": outcome, "comment": comment}
 
 
 class MergeForm(ActionForm):
     into = forms.CharField(label=_("Tracking number of the request to merge into"), required=False,
-                           max_length=24, widget=_text_input(required=True))
+                           widget=_text_input(autocapitalize="characters"))
+    MARKED = ("into",)
 
     def service_kwargs(self) -> dict:
+        from . import tracking
         from .access import visible_appeals
 
-        value = (self.cleaned_data.get("into") or "").strip().upper()
-        if not value:
+        value = tracking.normalise(self.cleaned_data.get("into") or "")
+        if not (self.cleaned_data.get("into") or "").strip():
             return {"into": None}
         target = visible_appeals(self.user).filter(tracking_no=value).values_list("pk", flat=True).first()
         return {"into": target or 0}
 
 
-def _message(label):
-    return forms.CharField(label=label, required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2, "required": True}))
+def _message(label, limit=REASON):
+    return Text(label=label, limit=limit, rows=2)
 
 
 class UrgeForm(ActionForm):
     content = _message(_("Message to the handling unit"))
+    MARKED = ("content",)
 
 
 class SuperviseForm(ActionForm):
-    content = _message(_("Supervision notice"))
+    content = _message(_("Supervision notice"), 1000)
+    MARKED = ("content",)
 
 
 class NoteForm(ActionForm):
-    content = _message(_("Internal note (staff only)"))
+    content = _message(_("Internal note (staff only)"), 2000)
+    MARKED = ("content",)
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
@@ -341,8 +387,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "start": NoteOnlyForm,
     "request-extension": ExtensionRequestForm,
     "approve-extension": ExtensionDecisionForm,
+    "co-sign": NoFieldsForm,
+    "co-reply": CoReplyForm,
     "reply": ReplyForm,
-    "evaluate": EvaluateForm,
+    "callback": CallbackForm,
     "reopen": ReasonForm,
     "close": NoteOnlyForm,
     "merge": MergeForm,
@@ -351,36 +399,109 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "note": NoteForm,
 }
 
+# The staff page's submit buttons, and what each says once done.
+ACTION_BUTTONS = {
+    "register": _("Register"),
+    "reject": _("Do not accept"),
+    "dispatch": _("Dispatch"),
+    "sign": _("Sign for"),
+    "return": _("Return to the dispatcher"),
+    "start": _("Start handling"),
+    "request-extension": _("Ask for an extension"),
+    "approve-extension": _("Decide on the extension"),
+    "co-sign": _("Sign for our part"),
+    "co-reply": _("Reply to our part"),
+    "reply": _("Reply"),
+    "callback": _("Record the call-back"),
+    "reopen": _("Reopen"),
+    "close": _("Close"),
+    "merge": _("Merge"),
+    "urge": _("Urge"),
+    "supervise": _("Supervise"),
+    "note": _("Add an internal note"),
+}
+
+ACTION_DONE = {
+    "register": _("Registered."),
+    "reject": _("Not accepted; the resident sees the reason."),
+    "dispatch": _("Dispatched."),
+    "sign": _("Signed for."),
+    "return": _("Returned to the dispatcher."),
+    "start": _("Handling started."),
+    "request-extension": _("Extension requested."),
+    "approve-extension": _("Extension decided."),
+    "co-sign": _("Signed for your unit's part."),
+    "co-reply": _("Your unit's part is sent to the lead unit."),
+    "reply": _("Reply sent."),
+    "callback": _("Call-back recorded."),
+    "reopen": _("Reopened."),
+    "close": _("Closed."),
+    "merge": _("Merged."),
+    "urge": _("Urged: the handling unit is told."),
+    "supervise": _("Under supervision."),
+    "note": _("Note added."),
+}
+
+
+# --- The resident's pages ---------------------------------------------------------
 
 class TrackForm(forms.Form):
+    use_required_attribute = False
     no = forms.CharField(
-        label=_("Tracking number"), max_length=24,
-        widget=forms.TextInput(attrs={"placeholder": "HBY-20260605-0042", "autocapitalize": "characters",
+        label=_("Tracking number"), max_length=40,
+        error_messages={"required": _("Give the tracking number.")},
+        widget=forms.TextInput(attrs={"placeholder": "HBY-20261201-K7M3QX", "autocapitalize": "characters",
                                       "autocomplete": "off", "spellcheck": "false"}),
     )
 
 
-class ResidentProofForm(forms.Form):
-    """A resident without an account acts on their request by the tracking
-    number and the last 4 digits of the phone they left (checked by the view)."""
-
-    phone_digits = forms.RegexField(
-        label=_("Last 4 digits of your phone number"), regex=r"^\d{4}$", max_length=4,
-        error_messages={"invalid": _("Give the last 4 digits of the phone number you left."),
-                        "required": _("Give the last 4 digits of the phone number you left.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d{4}"}),
-    )
-
-
-class ResidentEvaluateForm(ResidentProofForm):
+class ResidentEvaluateForm(forms.Form):
+    use_required_attribute = False
     rating = forms.ChoiceField(
         label=_("Are you satisfied with the reply?"), choices=Appeal.Rating.choices, widget=forms.RadioSelect,
         error_messages={"required": _("Choose satisfied, basically satisfied or dissatisfied.")},
     )
-    comment = forms.CharField(label=_("Anything to add? (optional)"), required=False, max_length=500,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = Text(label=_("Anything to add? (optional)"), limit=REASON, rows=3)
 
 
-class ResidentWithdrawForm(ResidentProofForm):
-    reason = forms.CharField(label=_("Why do you withdraw it? (optional)"), required=False, max_length=200,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+class ResidentWithdrawForm(forms.Form):
+    use_required_attribute = False
+    reason = Text(label=_("Why do you withdraw it? (optional)"), limit=TRACKING_REASON_LENGTH, rows=3)
+
+
+def _code_field():
+    return forms.RegexField(
+        label=_("The 6-digit code from the text message"), regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has 6 digits."), "required": _("Give the code from the text "
+                                                                              "message.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class CodeForm(forms.Form):
+    use_required_attribute = False
+    code = _code_field()
+
+
+class PhoneForm(forms.Form):
+    use_required_attribute = False
+    phone = forms.CharField(
+        label=_("The phone number you gave"), max_length=40,
+        error_messages={"required": _("Give the phone number you left with your requests.")},
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self):
+        phone = intake.clean_phone(self.cleaned_data["phone"])
+        if not intake.PHONE_RE.match(phone):
+            raise forms.ValidationError(_("The phone number does not look right: give an 11-digit mobile or a "
+                                          "landline."))
+        return phone
+
+
+class PhoneCodeForm(PhoneForm):
+    code = _code_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget = forms.HiddenInput()

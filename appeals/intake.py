@@ -8,10 +8,9 @@ import json
 import math
 import re
 import unicodedata
-from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,32 +18,24 @@ from organisations.access import scopes_of
 from organisations.models import Node, Role, Unit
 from organisations.tree import tree
 
-from . import search
+from . import access, search, tracking
 from .catalogue import catalogue
 from .errors import Conflict, Forbidden, Invalid
-from .models import Appeal, AppealPhoto, DailyCounter, IdempotencyKey, Status, TimeLimit
+from .models import Appeal, AppealPhoto, IdempotencyKey, Status, TimeLimit
 from .photos import clean_photos
+from .workflow import commit, record_event, step_changes, text
 
 R = Role.Name
 # ASCII digits only: \d alone would also accept Arabic-Indic or other scripts' digits.
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$", re.ASCII)
 STAFF_CHANNELS = {Appeal.Channel.HOTLINE, Appeal.Channel.WALK_IN, Appeal.Channel.PATROL, Appeal.Channel.TALK_DAY}
 RESOLVE_RADIUS_KM = 3.0
+TITLE, DESCRIPTION, ADDRESS, NAME, PHONE = 100, 2000, 200, 40, 20  # the longest each may be
 
 
-def _str(data: dict, field: str, label: str, *, required: bool, max_length: int) -> str:
-    value = data.get(field)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise Invalid(_("%(label)s must be text.") % {"label": label}, field=field)
-    value = value.strip()
-    if required and not value:
-        raise Invalid(_("Please give %(label)s.") % {"label": label}, field=field)
-    if len(value) > max_length:
-        raise Invalid(_("%(label)s may have at most %(n)d characters.") % {"label": label, "n": max_length},
-                      field=field)
-    return value
+def clean_phone(value) -> str:
+    """A phone as typed on a Chinese keyboard (full-width digits, spaces) in its stored form."""
+    return unicodedata.normalize("NFKC", value if isinstance(value, str) else "").replace(" ", "").strip()
 
 
 def _coord(data: dict, field: str, low: float, high: float) -> float | None:
@@ -72,52 +63,91 @@ def _bool(data: dict, field: str) -> bool:
 
 
 def validate(data: dict, *, staff: bool) -> dict:
-    """Checks every field of a new request; returns the clean values."""
-    category, leaf = catalogue().leaf(data.get("category"))
-    if category is None:
-        raise Invalid(_("Choose a category from the list."), field="category")
-    if not leaf:
-        raise Invalid(_("Choose a more specific category under “%(name)s”.") % {"name": category.name},
-                      field="category")
-    kind = data.get("type") or Appeal.Type.HELP
-    if kind not in Appeal.Type.values:
-        raise Invalid(_("Choose the type: question, help, complaint, suggestion or praise."), field="type")
-    urgency = data.get("urgency") or Appeal.Urgency.NORMAL
-    if urgency not in Appeal.Urgency.values:
-        raise Invalid(_("Urgency is normal or urgent."), field="urgency")
-    description = _str(data, "description", _("a description"), required=True, max_length=2000)
-    title = _str(data, "title", _("a title"), required=False, max_length=100) or description[:30]
-    lat = _coord(data, "lat", -90, 90)
-    lng = _coord(data, "lng", -180, 180)
-    if (lat is None) != (lng is None):
-        raise Invalid(_("The map position is not valid."), field="lat")
-    address = _str(data, "address", _("the address"), required=False, max_length=200)
-    if lat is None and not address:
-        raise Invalid(_("Put a pin on the map or give the address."), field="address")
-    phone = _str(data, "contact_phone", _("a phone number"), required=not staff, max_length=20)
-    # Chinese input methods often type full-width digits (１３８…): keep them as ASCII.
-    phone = unicodedata.normalize("NFKC", phone).replace(" ", "")
-    if phone and not PHONE_RE.match(phone):
-        raise Invalid(_("The phone number does not look right: give an 11-digit mobile or a landline."),
-                      field="contact_phone")
-    return {
-        "category": category, "type": kind, "urgency": urgency, "title": title, "description": description,
-        "lat": lat, "lng": lng, "address": address, "phone": phone,
-        "name": _str(data, "contact_name", _("a name"), required=False, max_length=40),
-        "anonymous": _bool(data, "anonymous"),
-        "community": data.get("community") if isinstance(data.get("community"), str) else "",
-    }
+    """Checks every field of a new request; returns the clean values, or
+    raises one Invalid that carries every problem found."""
+    problems: list[Invalid] = []
+    clean: dict = {}
+
+    def check(name, fn):
+        try:
+            clean[name] = fn()
+        except Invalid as exc:
+            problems.append(exc)
+            clean[name] = None
+
+    def category():
+        found, leaf = catalogue().leaf(data.get("category"))
+        if found is None:
+            raise Invalid(_("Choose a category from the list."), field="category", code="unknown_category")
+        if not leaf:
+            raise Invalid(_("Choose a more specific category under “%(name)s”.") % {"name": found.name},
+                          field="category", code="unknown_category")
+        return found
+
+    def choice(field, choices, default, message):
+        def read():
+            value = data.get(field) or default
+            if value not in choices:
+                raise Invalid(message, field=field)
+            return value
+        return read
+
+    def phone():
+        value = clean_phone(text(data.get("contact_phone"), "contact_phone", _("a phone number"),
+                                 required=not staff, max_length=PHONE))
+        if value and not PHONE_RE.match(value):
+            raise Invalid(_("The phone number does not look right: give an 11-digit mobile or a landline."),
+                          field="contact_phone")
+        return value
+
+    check("category", category)
+    check("type", choice("type", Appeal.Type.values, Appeal.Type.HELP,
+                         _("Choose the type: question, help, complaint, suggestion or praise.")))
+    check("urgency", choice("urgency", Appeal.Urgency.values, Appeal.Urgency.NORMAL,
+                            _("Urgency is normal or urgent.")))
+    check("description", lambda: text(data.get("description"), "description", _("a description"),
+                                      max_length=DESCRIPTION))
+    check("title", lambda: text(data.get("title"), "title", _("a title"), required=False, max_length=TITLE))
+    check("lat", lambda: _coord(data, "lat", -90, 90))
+    check("lng", lambda: _coord(data, "lng", -180, 180))
+    check("address", lambda: text(data.get("address"), "address", _("the address"), required=False,
+                                  max_length=ADDRESS))
+    check("phone", phone)
+    check("name", lambda: text(data.get("contact_name"), "contact_name", _("a name"), required=False,
+                               max_length=NAME))
+    check("anonymous", lambda: _bool(data, "anonymous"))
+    check("community", lambda: _community(data.get("community")))
+    faulty = {p.field for p in problems}
+    if not faulty & {"lat", "lng", "address", "community"}:
+        if (clean["lat"] is None) != (clean["lng"] is None):
+            problems.append(Invalid(_("The map position is not valid."), field="lat"))
+        elif clean["lat"] is None and not clean["address"] and clean["community"] is None:
+            problems.append(Invalid(_("Put a pin on the map or give the address."), field="address"))
+    if problems:
+        raise Invalid.all_of(problems)
+    clean["title"] = clean["title"] or clean["description"][:30]
+    return clean
 
 
-def resolve_node(lat: float | None, lng: float | None, address: str, community: str = "") -> Node:
-    """The deepest tree node the location points at: the nearest compound or
-    community with a point within a few km, a name in the address, or the
-    default intake node."""
+def _community(code) -> Node | None:
+    """A community the resident or the staff member picked (a tree node code)."""
+    if code in (None, ""):
+        return None
+    node = tree().get(code) if isinstance(code, str) else None
+    if node is None or node.kind not in (Node.Kind.COMMUNITY, Node.Kind.GRID, Node.Kind.COMPOUND):
+        raise Invalid(_("Choose a community from the list."), field="community", code="unknown_community")
+    return node
+
+
+def resolve_node(lat: float | None, lng: float | None, address: str, community: Node | None = None,
+                 fallback: Node | None = None) -> Node:
+    """The deepest tree node the location points at: a compound named in the
+    address within the chosen community, the nearest compound or community
+    with a point within a few km, a name in the address, else `fallback` (staff:
+    their own area), else the default intake node."""
     places = tree()
-    if community:
-        node = places.get(community)
-        if node is not None:
-            return _refine_by_address(node, address)
+    if community is not None:
+        return _refine_by_address(community, address)
     if lat is not None:
         best, best_km = None, RESOLVE_RADIUS_KM
         for node in places.places:
@@ -135,7 +165,7 @@ def resolve_node(lat: float | None, lng: float | None, address: str, community: 
         for node in places.places:
             if node.name in address:
                 return node
-    return default_node()
+    return fallback or default_node()
 
 
 def _refine_by_address(node: Node, address: str) -> Node:
@@ -147,12 +177,34 @@ def _refine_by_address(node: Node, address: str) -> Node:
 
 
 def default_node() -> Node:
+    """Where a request goes whose place cannot be told: HUBIYING_DEFAULT_NODE,
+    else the first top-level node where a dispatcher works (so that it lands in
+    somebody's queue), else the first top-level node."""
     places = tree()
     code = getattr(settings, "HUBIYING_DEFAULT_NODE", "")
-    node = (places.get(code) if code else None) or (places.roots[0] if places.roots else None)
+    node = places.get(code) if code else None
+    if node is None and places.roots:
+        staffed = set(Role.objects.filter(name=R.DISPATCHER, node__in=places.roots).values_list("node_id", flat=True))
+        node = next((r for r in places.roots if r.pk in staffed), places.roots[0])
     if node is None:
         raise Invalid(_("The platform has no administrative tree yet."), code="not_configured")
     return node
+
+
+def staff_area(user) -> Node | None:
+    """Where a request registered by `user` goes when its place cannot be told:
+    their own area (a grid worker's grid, a community handler's community, a
+    dispatcher's town), never the top of the tree where nobody would see it."""
+    scopes = scopes_of(user)
+    for role in (R.GRID_WORKER, R.DISPATCHER):
+        nodes = scopes.nodes.get(role, [])
+        if nodes:
+            return tree().by_id.get(nodes[0].pk, nodes[0])
+    for unit in scopes.units.get(R.HANDLER, []):
+        place = unit.jurisdiction.order_by("path").first()
+        if place is not None:
+            return tree().by_id.get(place.pk, place)
+    return None
 
 
 def owner_of(node: Node) -> Node:
@@ -168,26 +220,6 @@ def _distance_km(lat1, lng1, lat2, lng2) -> float:
     return 12742 * math.asin(math.sqrt(a))
 
 
-def next_tracking_no(now: datetime) -> str:
-    """The day's next number, from one UPDATE … RETURNING on the day's counter
-    row (its row lock orders concurrent intakes until they commit)."""
-    day = timezone.localdate(now)
-    table = connection.ops.quote_name(DailyCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"', [day])
-        row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                DailyCounter.objects.create(day=day, last=1)
-            last = 1
-        except IntegrityError:  # another intake created the day's row first
-            return next_tracking_no(now)
-    else:
-        last = row[0]
-    return f"HBY-{day:%Y%m%d}-{last:04d}"
-
-
 def fingerprint(data: dict, actor=None) -> str:
     """The body's digest, bound to the account that sent it: a key replayed by
     someone else is a conflict, never a way to read another person's request."""
@@ -196,8 +228,7 @@ def fingerprint(data: dict, actor=None) -> str:
     return hashlib.sha256(json.dumps(clean, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _staff_may_register(user) -> bool:
-    return scopes_of(user).has(R.GRID_WORKER, R.DISPATCHER, R.HANDLER)
+TRACKING_TRIES = 5  # a random tracking number taken already (about one in a billion a day): draw again
 
 
 def create_appeal(
@@ -216,23 +247,26 @@ def create_appeal(
     if channel not in Appeal.Channel.values:
         raise Invalid(_("Unknown channel."), field="channel")
     staff = channel in STAFF_CHANNELS
-    if staff and not (actor and _staff_may_register(actor)):
+    if staff and not (actor and access.may_register(actor)):
         raise Forbidden(_("Only staff may register a request on a resident's behalf."))
     clean = validate(data, staff=staff)
     cleaned_photos = clean_photos(photos)
-    try:
-        with transaction.atomic():
-            appeal = _insert(clean, actor=actor, channel=channel, staff=staff, photos=cleaned_photos)
+    for attempt in range(TRACKING_TRIES):
+        try:
+            with transaction.atomic():
+                appeal = _insert(clean, actor=actor, channel=channel, staff=staff, photos=cleaned_photos)
+                if idempotency_key:
+                    IdempotencyKey.objects.create(key=idempotency_key, fingerprint=fingerprint(data, actor),
+                                                  appeal=appeal)
+            return appeal, True
+        except IntegrityError:
             if idempotency_key:
-                IdempotencyKey.objects.create(key=idempotency_key, fingerprint=fingerprint(data, actor),
-                                              appeal=appeal)
-    except IntegrityError:
-        if idempotency_key:
-            found = _replay(idempotency_key, data, actor)
-            if found:
-                return found, False
-        raise
-    return appeal, True
+                found = _replay(idempotency_key, data, actor)
+                if found:
+                    return found, False
+            if attempt == TRACKING_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _replay(key: str, data: dict, actor=None) -> Appeal | None:
@@ -246,14 +280,13 @@ def _replay(key: str, data: dict, actor=None) -> Appeal | None:
 
 
 def _insert(clean: dict, *, actor, channel: str, staff: bool, photos) -> Appeal:
-    from . import services
-
     now = timezone.now()
-    node = resolve_node(clean["lat"], clean["lng"], clean["address"], clean["community"])
+    node = resolve_node(clean["lat"], clean["lng"], clean["address"], clean["community"],
+                        fallback=staff_area(actor) if staff else None)
     owner = owner_of(node)
     resident = actor if actor is not None and not staff and scopes_of(actor).has(R.RESIDENT) else None
     appeal = Appeal(
-        tracking_no=next_tracking_no(now), channel=channel, type=clean["type"], category=clean["category"],
+        tracking_no=tracking.new(now), channel=channel, type=clean["type"], category=clean["category"],
         title=clean["title"], description=clean["description"], urgency=clean["urgency"],
         status=Status.SUBMITTED, lat=clean["lat"], lng=clean["lng"], address=clean["address"],
         node=node, node_path=node.path, owner_node=owner, owner_path=owner.path,
@@ -261,24 +294,19 @@ def _insert(clean: dict, *, actor, channel: str, staff: bool, photos) -> Appeal:
         submitted_by=resident, created_by=actor if staff else None, created_at=now,
     )
     appeal.search_text = search.document(appeal.title, appeal.description, appeal.address, appeal.tracking_no)
-    step = services._step_changes(appeal, TimeLimit.Step.DISPATCH, now)
-    for name, value in step.items():
+    for name, value in step_changes(appeal, TimeLimit.Step.DISPATCH, now).items():
         setattr(appeal, name, value)
     appeal.save()
-    # A request staff registered is the dispatchers' business at once. A
-    # resident's submission stays in the outbox (notifications.outbox): it is
-    # delivered on a staff member's next page or by run_timers, so intake, the
-    # busiest public path, commits once and tells nobody in-request.
-    event = services.record_event(
+    # The outbox worker tells the dispatchers and sends the resident the private link.
+    event = record_event(
         appeal=appeal, action="submit", from_status="", to_status=Status.SUBMITTED,
-        actor=actor if staff or resident else None, at=now, data={"channel": channel}, deliver=staff,
+        actor=actor if staff or resident else None, at=now, data={"channel": channel},
     )
     for content, width, height, token in photos:
         AppealPhoto.objects.create(appeal=appeal, event=event, token=token, image=content, width=width,
                                    height=height)
     if staff:
-        services._commit(appeal, actor, "register", role=None, to_status=Status.REGISTERED, now=now,
-                         data={"on_behalf": True})
+        commit(appeal, actor, "register-on-behalf", now=now, data={"on_behalf": True})
     return appeal
 
 
@@ -289,37 +317,37 @@ def community_unit(node: Node) -> Unit | None:
     return Unit.objects.filter(kind=Unit.Kind.COMMUNITY, jurisdiction=community, active=True).first()
 
 
-@transaction.atomic
 def quick_resolve(data: dict, *, actor, channel: str, result: str, content: str, photos=()) -> Appeal:
     """即接即办: a grid worker or community handler registers a small matter and
     resolves it on the spot. It still gets the full timeline: submit, register,
     dispatch to the community, sign for and reply."""
-    from . import services
-
     scopes = scopes_of(actor)
-    if not scopes.has(R.GRID_WORKER, R.HANDLER):
+    if not access.may_resolve_on_the_spot(actor):
         raise Forbidden(_("Only grid workers and community handlers handle matters on the spot."))
     if channel not in STAFF_CHANNELS:
         raise Invalid(_("Unknown channel."), field="channel")
     if result not in Appeal.Result.values:
         raise Invalid(_("Choose the result: resolved, explained or cannot be solved."), field="result")
-    content = services._text(content, "content", _("the reply"))
-    appeal, _created = create_appeal(data, actor=actor, channel=channel, photos=photos)
-    unit = community_unit(appeal.node)
-    if unit is None:
-        raise Invalid(_("This place has no community office to handle it on the spot."), field="address")
-    if scopes.has(R.HANDLER) and not scopes.has(R.GRID_WORKER) and unit.pk not in scopes.unit_ids():
-        raise Forbidden(_("You may handle on the spot only in your own community."))
-    if scopes.has(R.GRID_WORKER) and not scopes.superuser and not scopes.path_covered(R.GRID_WORKER, appeal.node_path):
-        raise Forbidden(_("You may handle on the spot only in your own grid."))
-    now = timezone.now()
-    flag = {"on_the_spot": True}
-    services._commit(appeal, actor, "dispatch", role=None, to_status=Status.DISPATCHED, now=now,
-                     changes={"unit": unit, "handle_due": now, "step_due": None, "step_warn_at": None},
-                     data={**flag, "unit": unit.pk, "unit_name": unit.name})
-    services._commit(appeal, actor, "sign", role=None, to_status=Status.SIGNED, now=now, data=flag)
-    services._commit(appeal, actor, "reply", role=None, to_status=Status.REPLIED, now=now, note=content,
-                     changes={"reply_result": result, "reply_content": content, "replied_at": now,
-                              **services._step_changes(appeal, TimeLimit.Step.EVALUATE, now)},
-                     data={**flag, "result": result, "on_time": True})
+    content = text(content, "content", _("the reply"))
+    with transaction.atomic():
+        appeal, _created = create_appeal(data, actor=actor, channel=channel, photos=photos)
+        unit = community_unit(appeal.node)
+        if unit is None:
+            raise Invalid(_("This place has no community office to handle it on the spot."), field="address")
+        if scopes.has(R.HANDLER) and not scopes.has(R.GRID_WORKER) and unit.pk not in scopes.unit_ids():
+            raise Forbidden(_("You may handle on the spot only in your own community."))
+        if scopes.has(R.GRID_WORKER) and not scopes.superuser and \
+                not scopes.path_covered(R.GRID_WORKER, appeal.node_path):
+            raise Forbidden(_("You may handle on the spot only in your own grid."))
+        now = timezone.now()
+        flag = {"on_the_spot": True}
+        commit(appeal, actor, "dispatch-on-the-spot", now=now,
+               changes={"unit": unit, "handle_due": now, "step_due": None, "step_warn_at": None},
+               data={**flag, "unit": unit.pk, "unit_name": unit.name})
+        commit(appeal, actor, "sign-on-the-spot", now=now, data=flag)
+        commit(appeal, actor, "reply-on-the-spot", now=now, note=content,
+               changes={"reply_result": result, "reply_content": content, "replied_at": now, "reply_on_time": True,
+                        **step_changes(appeal, TimeLimit.Step.EVALUATE, now)},
+               data={**flag, "result": result, "on_time": True})
     return appeal
+

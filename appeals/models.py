@@ -116,6 +116,14 @@ class TimeLimit(models.Model):
         return f"{self.get_step_display()}: {self.amount} {self.get_clock_display()}"
 
 
+class EvaluationChannel(models.TextChoices):
+    """Through which door an evaluation came (every evaluation event says it)."""
+
+    PAGE = "page", _("the resident's page")
+    API = "api", _("an app (API)")
+    CALLBACK = "callback", _("a call-back")
+
+
 class AppealQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=TERMINAL)
@@ -194,7 +202,8 @@ class Appeal(models.Model):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals",
         verbose_name=_("lead unit"),
     )
-    co_units = models.ManyToManyField(Unit, blank=True, related_name="co_appeals", verbose_name=_("co-units"))
+    co_units = models.ManyToManyField(Unit, blank=True, through="CoUnit", related_name="co_appeals",
+                                      verbose_name=_("co-units"))
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
         verbose_name=_("merged into"),
@@ -207,6 +216,8 @@ class Appeal(models.Model):
     handle_due = models.DateTimeField(_("reply due"), null=True, blank=True)
     deadline_estimated = models.BooleanField(default=False)
 
+    urge_count = models.PositiveSmallIntegerField(_("urged"), default=0)
+    last_urged_at = models.DateTimeField(_("last urged"), null=True, blank=True)
     supervised = models.BooleanField(_("under supervision"), default=False)
     supervise_due = models.DateTimeField(null=True, blank=True)
     escalated = models.BooleanField(_("escalated"), default=False)
@@ -218,9 +229,15 @@ class Appeal(models.Model):
     reply_result = models.CharField(_("result"), max_length=12, choices=Result.choices, blank=True)
     reply_content = models.TextField(_("reply"), blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
+    # Replied on or before the reply deadline (approved extensions included);
+    # recalculated with the deadline when the calendar of its year is entered.
+    reply_on_time = models.BooleanField(null=True, blank=True)
+    callback_at = models.DateTimeField(_("called back"), null=True, blank=True)
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
     rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
     evaluated_at = models.DateTimeField(null=True, blank=True)
+    evaluated_via = models.CharField(_("evaluated through"), max_length=12, choices=EvaluationChannel.choices,
+                                     blank=True)
     reject_reason = models.CharField(max_length=500, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
@@ -316,6 +333,26 @@ class AppealEvent(models.Model):
         raise ValueError("Timeline events are immutable.")
 
 
+class CoUnit(models.Model):
+    """A co-unit's (协办单位) part of a request: it signs for its part and replies
+    to the lead unit, whose reply is the request's reply."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="co_parts")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="co_parts", verbose_name=_("co-unit"))
+    signed_at = models.DateTimeField(_("signed for"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    content = models.TextField(_("reply to the lead unit"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("co-unit part")
+        verbose_name_plural = _("co-unit parts")
+        constraints = [models.UniqueConstraint(fields=["appeal", "unit"], name="co_unit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.unit_id}"
+
+
 def photo_path(instance, filename: str) -> str:
     return f"appeals/{timezone.now():%Y/%m}/{instance.token}.jpg"
 
@@ -336,16 +373,6 @@ class AppealPhoto(models.Model):
         return f"{self.appeal_id}/{self.token}"
 
 
-class DailyCounter(models.Model):
-    """The per-day sequence behind tracking numbers (HBY-20261125-0042)."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.last}"
-
-
 class IdempotencyKey(models.Model):
     key = models.CharField(max_length=100, unique=True)
     fingerprint = models.CharField(max_length=64)
@@ -354,15 +381,3 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-class PhoneTries(models.Model):
-    """Wrong phone digits given for a request in the current hour (appeals.phoneproof).
-    In the database, so that every worker process sees the same count."""
-
-    appeal = models.OneToOneField(Appeal, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    wrong = models.PositiveSmallIntegerField(default=0)
-    since = models.DateTimeField()  # the first wrong try of the current hour
-
-    def __str__(self) -> str:
-        return f"{self.appeal_id}: {self.wrong}"

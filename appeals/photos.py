@@ -8,6 +8,7 @@ import secrets
 import warnings
 
 from django.core.files.base import ContentFile
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -88,3 +89,11 @@ def clean_photos(uploads) -> list[tuple[ContentFile, int, int, str]]:
     if len(uploads) > MAX_PHOTOS:
         raise Invalid(_("At most %(n)d photos.") % {"n": MAX_PHOTOS}, field="photos")
     return [clean_photo(u) for u in uploads]
+
+
+def serve(photo) -> FileResponse:
+    """A request's photo, for the views that have checked who may see it (no
+    URL serves the media folder itself)."""
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,27 +1,51 @@
 """Declared input and output shapes of the JSON API (/api/v1/).
 
-Input serializers check types only (text, number, yes/no, one of a list);
-the rules (required in which state, lengths, who may) stay in
-`appeals.services` and `appeals.intake`, whose refusals the API passes on.
-Output serializers read model instances; the view puts the viewer into the
-context (`request`, `staff_view`, `reveal_contact`).
+Input serializers state every constraint the server checks that a schema can
+say (required text is non-empty, lengths, enums, ranges, formats), so that a
+client generated from the OpenAPI schema sends only what the server takes;
+the rules beyond that (who may, in which state) stay in `appeals.services`
+and `appeals.intake`, whose refusals the API passes on. Output serializers
+read model instances; the view puts the viewer into the context (`request`,
+`staff_view`).
 """
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
+from rest_framework.utils import html
 
-from organisations.access import scopes_of
-from organisations.models import Role, Unit
+from organisations.models import Node, Role, Unit
+from organisations.tree import tree
 
-from . import access, services
-from .models import Appeal, AppealType, Status, Urgency
+from . import access, intake, residents, services, timeline, tracking
+from .models import Appeal, AppealType, EvaluationChannel, Status, Urgency
+from .photos import MAX_PHOTOS
 
 # --- Shared pieces -----------------------------------------------------------
+
+# More than white space, and (as every text field of DRF) no NUL character.
+NOT_BLANK = RegexValidator(r"^[^\x00]*[^\s\x00][^\x00]*$", message=_("This may not be empty."))
+
+
+def text(max_length: int, *, required: bool = True, help_text: str = "", **kwargs) -> serializers.CharField:
+    """Text as the services take it: refused, never cut, when too long
+    (counted as sent); when required, it holds more than white space."""
+    if required:
+        return serializers.CharField(trim_whitespace=False, max_length=max_length, validators=[NOT_BLANK],
+                                     help_text=help_text, **kwargs)
+    return serializers.CharField(trim_whitespace=False, max_length=max_length, required=False, default="",
+                                 allow_blank=True, help_text=help_text, **kwargs)
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    detail = serializers.CharField()
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -30,9 +54,21 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="A stable code for programs, e.g. wrong_state, not_found, invalid.")
     detail = serializers.CharField(help_text="A sentence for people, in the request's language.")
     field = serializers.CharField(required=False, help_text="The input field at fault, when there is one.")
+    errors = ErrorItemSerializer(many=True, required=False,
+                                 help_text="Every problem found, when there are several (each with its field).")
 
 
-class StrictBooleanField(serializers.BooleanField):
+class GivenMeansGiven:
+    """In a query string or form data, DRF takes an empty value (`?page_size=`)
+    for an absent one; the schema does not, so neither do these fields."""
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary) and self.field_name in dictionary:
+            return dictionary.get(self.field_name)
+        return super().get_value(dictionary)
+
+
+class StrictBooleanField(GivenMeansGiven, serializers.BooleanField):
     """true or false only (JSON booleans, or the words in form data): a
     decision such as approving an extension is never inferred from "yes" or 1."""
 
@@ -47,7 +83,11 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid")
 
 
-class StrictIntegerField(serializers.IntegerField):
+class StrictDateField(GivenMeansGiven, serializers.DateField):
+    pass
+
+
+class StrictIntegerField(GivenMeansGiven, serializers.IntegerField):
     """A whole number: 3 or "3", never 3.5, true or "3 days"; within the
     database's 64-bit range, so that no lookup overflows."""
 
@@ -60,6 +100,11 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or (isinstance(data, float) and not data.is_integer()):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def object_id(**kwargs) -> StrictIntegerField:
+    """The id of a row: 1 or more."""
+    return StrictIntegerField(min_value=1, **kwargs)
 
 
 class CategoryRefSerializer(serializers.Serializer):
@@ -82,8 +127,9 @@ class NodeRefSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(trim_whitespace=False)
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    username = serializers.CharField(trim_whitespace=False, min_length=1, max_length=150)
+    password = serializers.CharField(trim_whitespace=False, min_length=1, max_length=128,
+                                     style={"input_type": "password"})
 
 
 class TokenSerializer(serializers.Serializer):
@@ -133,66 +179,87 @@ class UnitSerializer(serializers.Serializer):
 
 # --- Intake ------------------------------------------------------------------------
 
+PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}|[0-9]{7,8})$"
+
 
 class AppealCreateSerializer(serializers.Serializer):
-    """A new request. Give a map position (lat and lng) and/or an address."""
+    """A new request. Give a map position (lat and lng, both), an address, or a community."""
 
-    category = serializers.CharField(help_text="A second-level category code (or a first-level one without children).")
+    category = serializers.CharField(
+        max_length=40, validators=[NOT_BLANK],
+        help_text="The code of a category requests are filed under (GET /api/v1/categories): one without "
+                  "subcategories. An unknown one answers 404.",
+    )
     type = serializers.ChoiceField(choices=AppealType.choices, default=AppealType.HELP)
-    title = serializers.CharField(required=False, default="", allow_blank=True, help_text="Up to 100 characters.")
-    description = serializers.CharField(allow_blank=True, help_text="Up to 2,000 characters.")
-    lat = serializers.FloatField(required=False, default=None, allow_null=True)
-    lng = serializers.FloatField(required=False, default=None, allow_null=True)
-    address = serializers.CharField(required=False, default="", allow_blank=True)
-    contact_name = serializers.CharField(required=False, default="", allow_blank=True)
-    contact_phone = serializers.CharField(
-        required=False, default="", allow_blank=True,
-        help_text="Required unless staff register the request on a resident's behalf.",
+    title = text(intake.TITLE, required=False, help_text="Up to 100 characters; the description's start if empty.")
+    description = text(intake.DESCRIPTION, help_text="Up to 2,000 characters.")
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90, help_text="Latitude (with lng).")
+    lng = serializers.FloatField(required=False, min_value=-180, max_value=180, help_text="Longitude (with lat).")
+    address = text(intake.ADDRESS, required=False)
+    contact_name = text(intake.NAME, required=False)
+    contact_phone = serializers.RegexField(
+        PHONE_PATTERN, required=False, default="", allow_blank=True, max_length=intake.PHONE,
+        error_messages={"invalid": _("The phone number does not look right: give an 11-digit mobile or a "
+                                     "landline.")},
+        help_text="An 11-digit mobile or a landline. Required unless staff register the request on a "
+                  "resident's behalf; the private link is sent to it by SMS.",
     )
     anonymous = serializers.BooleanField(required=False, default=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     community = serializers.CharField(
-        required=False, default="", allow_blank=True, help_text="Optional tree node code of the community."
+        required=False, max_length=40, validators=[NOT_BLANK],
+        help_text="The tree node code of the community, when the resident knows it (an unknown one answers 404).",
     )
     channel = serializers.ChoiceField(
         choices=Appeal.Channel.choices, default=Appeal.Channel.API,
         help_text="hotline, walk_in, patrol and talk_day are for staff registering on a resident's behalf.",
     )
-    photos = serializers.ListField(
-        child=serializers.FileField(), required=False, default=list,
-        help_text="Up to 9 photos (multipart/form-data only).",
-    )
+
+
+def photos_field(help_text: str) -> serializers.ListField:
+    return serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=MAX_PHOTOS,
+                                 help_text=help_text)
+
+
+class AppealCreateFormSerializer(AppealCreateSerializer):
+    """A new request with photos (multipart/form-data)."""
+
+    photos = photos_field("Up to 9 photos (JPEG, PNG, WebP or GIF), each at most 10 MB.")
 
 
 class AppealCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     tracking_no = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
+    token = serializers.CharField(
+        allow_null=True, help_text="The resident's private token (a resident's own submission; null when staff "
+                                   "register on a resident's behalf, whose phone gets it by SMS). With it the "
+                                   "resident reads and acts on the request: GET /api/v1/track/{tracking_no}?token=…")
+    track_url = serializers.CharField(allow_null=True, help_text="The private page for the resident, or null.")
 
 
 # --- Lists and filters -------------------------------------------------------------
 
 
 class AppealFilterSerializer(serializers.Serializer):
-    status = serializers.CharField(required=False, allow_blank=True, help_text="One status or a comma-separated list.")
-    category = serializers.CharField(
-        required=False, allow_blank=True, help_text="A category code; a first-level code includes its children."
+    status = serializers.MultipleChoiceField(
+        choices=Status.choices, required=False, help_text="One or more statuses (repeat the parameter).",
+        error_messages={"invalid_choice": _("Unknown status “{input}”.")},
     )
-    unit = StrictIntegerField(required=False, help_text="Lead unit id.")
+    category = serializers.CharField(
+        required=False, allow_blank=True, max_length=40,
+        help_text="A category code; a first-level code includes its children.",
+    )
+    unit = object_id(required=False, help_text="Lead unit id.")
     overdue = StrictBooleanField(required=False, help_text="true: overdue only; false: not overdue.")
     q = serializers.CharField(
-        required=False, allow_blank=True,
+        required=False, allow_blank=True, max_length=100,
         help_text="Words of the title, description, address or tracking number; all must occur.",
     )
-    created_after = serializers.DateField(required=False, help_text="Submitted on or after this date.")
-    created_before = serializers.DateField(required=False, help_text="Submitted on or before this date.")
-
-    def validate_status(self, value):
-        statuses = [s.strip() for s in value.split(",") if s.strip()]
-        unknown = [s for s in statuses if s not in Status.values]
-        if unknown:
-            raise serializers.ValidationError(_("Unknown status “%(status)s”.") % {"status": unknown[0]})
-        return statuses
+    created_after = StrictDateField(required=False, help_text="Submitted on or after this date.")
+    created_before = StrictDateField(required=False, help_text="Submitted on or before this date.")
+    page = StrictIntegerField(required=False, min_value=1, help_text="The page, from 1.")
+    page_size = StrictIntegerField(required=False, min_value=1, max_value=100, help_text="1 to 100 (default 20).")
 
 
 class AppealListItemSerializer(serializers.Serializer):
@@ -208,7 +275,7 @@ class AppealListItemSerializer(serializers.Serializer):
     step_due = serializers.DateTimeField(allow_null=True, help_text="When the current step is due.")
     deadline_state = serializers.SerializerMethodField(help_text="overdue, due_soon, ok, or empty (no running step).")
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.ChoiceField(choices=["overdue", "due_soon", "ok", ""]))
     def get_deadline_state(self, appeal):
         return appeal.deadline_state()
 
@@ -242,23 +309,30 @@ LIST_COLUMNS = ("id", "tracking_no", "title", "status", "urgency", "created_at",
 
 class EventSerializer(serializers.Serializer):
     action = serializers.CharField()
+    label = serializers.SerializerMethodField()
     from_status = serializers.CharField(help_text="Empty on the first event.")
     to_status = serializers.CharField()
     at = serializers.DateTimeField()
-    actor = serializers.SerializerMethodField(help_text="The unit's name for handlers, else the username.")
+    actor = serializers.SerializerMethodField(
+        help_text="Who acted, as the viewer may know it: staff by name to staff, the resident only as "
+                  "“the resident”, a handling unit by its name to residents.")
+    unit = serializers.SerializerMethodField(help_text="The handling unit that acted (or was dispatched to).")
     note = serializers.CharField()
     public = serializers.BooleanField(help_text="Whether the resident sees this event.")
 
     @extend_schema_field(OpenApiTypes.STR)
+    def get_label(self, event):
+        return timeline.label(event.action)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_unit(self, event):
+        if event.action == "dispatch":
+            return (event.data or {}).get("unit_name")
+        return event.actor_unit.name if event.actor_unit_id else None
+
+    @extend_schema_field(OpenApiTypes.STR)
     def get_actor(self, event):
-        if event.actor_unit_id:
-            return event.actor_unit.name
-        if event.actor_id is None:
-            return ""
-        # Residents see staff only as their unit, never by name.
-        if self.context.get("staff_view") or event.actor_id == self.context.get("viewer_id"):
-            return event.actor.get_username()
-        return ""
+        return access.actor_name(event, self.context["appeal"], staff=self.context.get("staff_view", False))
 
 
 class DeadlinesSerializer(serializers.Serializer):
@@ -271,21 +345,26 @@ class DeadlinesSerializer(serializers.Serializer):
     )
     supervise_due = serializers.DateTimeField(allow_null=True)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.ChoiceField(choices=["overdue", "due_soon", "ok", ""]))
     def get_deadline_state(self, appeal):
         return appeal.deadline_state()
 
 
 class PhotoSerializer(serializers.Serializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The photo, for those who may see the request (signed in).")
     width = serializers.IntegerField()
     height = serializers.IntegerField()
+    with_reply = serializers.SerializerMethodField(help_text="Sent with the reply (the “after” picture).")
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, photo):
-        url = photo.image.url
+        url = reverse("api-appeal-photo", args=[photo.appeal_id, photo.token])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_with_reply(self, photo):
+        return photo.event_id is not None and photo.event_id in self.context.get("reply_events", set())
 
 
 class ContactSerializer(serializers.Serializer):
@@ -299,6 +378,7 @@ class ReplySerializer(serializers.Serializer):
     result_display = serializers.CharField(source="get_reply_result_display")
     content = serializers.CharField(source="reply_content")
     replied_at = serializers.DateTimeField(allow_null=True)
+    on_time = serializers.BooleanField(source="reply_on_time", allow_null=True)
 
 
 class EvaluationSerializer(serializers.Serializer):
@@ -306,6 +386,8 @@ class EvaluationSerializer(serializers.Serializer):
     rating_display = serializers.CharField(source="get_rating_display")
     comment = serializers.CharField(source="rating_comment")
     evaluated_at = serializers.DateTimeField(allow_null=True)
+    via = serializers.ChoiceField(source="evaluated_via", choices=EvaluationChannel.choices,
+                                  help_text="page, api (the resident) or callback (staff recorded it).")
 
 
 class PendingExtensionSerializer(serializers.Serializer):
@@ -316,6 +398,18 @@ class PendingExtensionSerializer(serializers.Serializer):
 class MergedIntoSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     tracking_no = serializers.CharField()
+
+
+class CoUnitPartSerializer(serializers.Serializer):
+    unit = UnitRefSerializer()
+    signed_at = serializers.DateTimeField(allow_null=True)
+    replied_at = serializers.DateTimeField(allow_null=True)
+    content = serializers.CharField(help_text="The co-unit's part, for the lead unit.")
+
+
+class UrgesSerializer(serializers.Serializer):
+    count = serializers.IntegerField(source="urge_count")
+    last_at = serializers.DateTimeField(source="last_urged_at", allow_null=True)
 
 
 class AppealDetailSerializer(serializers.Serializer):
@@ -336,18 +430,20 @@ class AppealDetailSerializer(serializers.Serializer):
     address = serializers.CharField()
     node = NodeRefSerializer(help_text="The place (grid, compound or community) the request was resolved to.")
     anonymous = serializers.BooleanField()
-    contact = serializers.SerializerMethodField()
+    contact = serializers.SerializerMethodField(
+        help_text="Masked; POST /api/v1/appeals/{id}/contact shows it in full to those who must call (logged).")
     unit = UnitRefSerializer(allow_null=True)
-    co_units = serializers.SerializerMethodField()
+    co_units = serializers.SerializerMethodField(help_text="The co-units' parts.")
     created_at = serializers.DateTimeField()
     deadlines = DeadlinesSerializer(source="*")
     supervised = serializers.BooleanField()
+    urges = UrgesSerializer(source="*")
     reply = serializers.SerializerMethodField()
     evaluation = serializers.SerializerMethodField()
     reject_reason = serializers.CharField()
     merged_into = serializers.SerializerMethodField()
     pending_extension = serializers.SerializerMethodField(help_text="Staff only: an extension awaiting a decision.")
-    photos = PhotoSerializer(many=True, source="photos.all")
+    photos = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField(
         help_text="The actions the viewer may take now: POST /api/v1/appeals/{id}/{action}."
@@ -355,11 +451,11 @@ class AppealDetailSerializer(serializers.Serializer):
 
     @extend_schema_field(ContactSerializer)
     def get_contact(self, appeal):
-        return access.contact_for(self.context["request"].user, appeal, reveal=self.context.get("reveal_contact"))
+        return self.context.get("contact") or access.contact_for(self.context["request"].user, appeal)
 
-    @extend_schema_field(UnitRefSerializer(many=True))
+    @extend_schema_field(CoUnitPartSerializer(many=True))
     def get_co_units(self, appeal):
-        return UnitRefSerializer(appeal.co_units.all(), many=True).data
+        return CoUnitPartSerializer(access.co_parts(appeal), many=True).data
 
     @extend_schema_field(ReplySerializer(allow_null=True))
     def get_reply(self, appeal):
@@ -379,31 +475,27 @@ class AppealDetailSerializer(serializers.Serializer):
             return None
         return PendingExtensionSerializer(appeal).data
 
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, appeal):
+        replies = set(appeal.events.filter(action="reply").values_list("pk", flat=True))
+        return PhotoSerializer(appeal.photos.all(), many=True,
+                               context={**self.context, "reply_events": replies}).data
+
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, appeal):
         events = appeal.events.select_related("actor", "actor_unit")
         if not self.context.get("staff_view"):
             events = events.filter(public=True)
-        return EventSerializer(events, many=True, context=self.context).data
+        return EventSerializer(events, many=True, context={**self.context, "appeal": appeal}).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, appeal):
         return services.allowed_actions(appeal, self.context["request"].user)
 
 
-def staff_view(user) -> bool:
-    """Staff see the whole timeline with names; residents the public part."""
-    return scopes_of(user).is_staff_role
-
-
 # --- Actions -----------------------------------------------------------------------
 
-
-def _text(required: bool = True, help_text: str = ""):
-    if required:
-        return serializers.CharField(allow_blank=True, trim_whitespace=False, help_text=help_text)
-    return serializers.CharField(required=False, default="", allow_blank=True, trim_whitespace=False,
-                                 help_text=help_text)
+REASON = services.REASON
 
 
 class EmptyActionSerializer(serializers.Serializer):
@@ -411,32 +503,32 @@ class EmptyActionSerializer(serializers.Serializer):
 
 
 class NoteActionSerializer(serializers.Serializer):
-    note = _text(False, "An optional note for the timeline.")
+    note = text(2000, required=False, help_text="An optional note for the timeline.")
 
 
 class ReasonActionSerializer(serializers.Serializer):
-    reason = _text(True, "Shown on the timeline.")
+    reason = text(REASON, help_text="Shown on the timeline.")
 
 
 class OptionalReasonActionSerializer(serializers.Serializer):
-    reason = _text(False)
+    reason = text(REASON, required=False)
 
 
 class DispatchActionSerializer(serializers.Serializer):
-    unit = StrictIntegerField(help_text="The lead unit's id (see GET /api/v1/units).")
-    co_units = serializers.ListField(child=StrictIntegerField(), required=False, default=list,
-                                     help_text="Ids of co-units.")
-    note = _text(False)
+    unit = object_id(help_text="The lead unit's id (see GET /api/v1/units).")
+    co_units = serializers.ListField(child=object_id(), required=False, default=list, max_length=20,
+                                     help_text="Ids of co-units (协办), who sign for and reply to their part.")
+    note = text(2000, required=False, help_text="Instructions for the unit.")
 
 
 class RequestExtensionActionSerializer(serializers.Serializer):
-    days = StrictIntegerField(help_text="Working days to add to the reply deadline.")
-    reason = _text(True)
+    days = StrictIntegerField(min_value=1, max_value=3, help_text="Working days to add to the reply deadline.")
+    reason = text(REASON)
 
 
 class ApproveExtensionActionSerializer(serializers.Serializer):
     approve = StrictBooleanField()
-    note = _text(False)
+    note = text(REASON, required=False)
 
 
 class ReplyActionSerializer(serializers.Serializer):
@@ -444,7 +536,19 @@ class ReplyActionSerializer(serializers.Serializer):
         choices=Appeal.Result.choices,
         error_messages={"invalid_choice": _("Choose the result: resolved, explained or cannot be solved.")},
     )
-    content = _text(True, "The reply to the resident.")
+    content = text(2000, help_text="The reply to the resident.")
+    co_note = text(REASON, required=False, help_text="Why the reply goes without a co-unit's part (required "
+                                                      "while a co-unit has not replied).")
+
+
+class ReplyFormActionSerializer(ReplyActionSerializer):
+    """The reply with photos of the result (multipart/form-data)."""
+
+    photos = photos_field("Up to 9 photos of the result.")
+
+
+class CoReplyActionSerializer(serializers.Serializer):
+    content = text(2000, help_text="The co-unit's part, for the lead unit.")
 
 
 class EvaluateActionSerializer(serializers.Serializer):
@@ -452,19 +556,39 @@ class EvaluateActionSerializer(serializers.Serializer):
         choices=Appeal.Rating.choices,
         error_messages={"invalid_choice": _("Choose satisfied, basically satisfied or dissatisfied.")},
     )
-    comment = _text(False)
+    comment = text(REASON, required=False)
+
+
+CALLBACK_OUTCOMES = [*Appeal.Rating.choices, ("unreached", _("Could not be reached"))]
+
+
+class CallbackActionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=CALLBACK_OUTCOMES,
+        help_text="The resident's rating on the phone, or unreached when the call did not reach them.",
+    )
+    comment = text(REASON, required=False)
+
+    def to_service(self, data: dict) -> dict:
+        if data["outcome"] == "unreached":
+            return {"reached": False, "comment": data["comment"]}
+        return {"reached": True, "rating": data["outcome"], "comment": data["comment"]}
 
 
 class MergeActionSerializer(serializers.Serializer):
-    into = StrictIntegerField(help_text="The id of the open request this one duplicates.")
+    into = object_id(help_text="The id of the open request this one duplicates.")
 
 
 class ContentActionSerializer(serializers.Serializer):
-    content = _text(True)
+    content = text(REASON)
+
+
+class NoteContentActionSerializer(serializers.Serializer):
+    content = text(2000)
 
 
 # action -> (input serializer, one-line description). Field names are the
-# service functions' keyword arguments.
+# service functions' keyword arguments (or to_service() makes them).
 ACTION_INPUTS: dict[str, tuple[type[serializers.Serializer], str]] = {
     "register": (NoteActionSerializer, "Dispatcher accepts a submitted request."),
     "reject": (ReasonActionSerializer, "Dispatcher refuses a request; the reason is shown to the resident."),
@@ -474,30 +598,50 @@ ACTION_INPUTS: dict[str, tuple[type[serializers.Serializer], str]] = {
     "start": (NoteActionSerializer, "Handler starts work."),
     "request-extension": (RequestExtensionActionSerializer, "Handler asks for more working days."),
     "approve-extension": (ApproveExtensionActionSerializer, "Dispatcher approves or refuses the pending extension."),
-    "reply": (ReplyActionSerializer, "Handler replies to the resident."),
-    "evaluate": (EvaluateActionSerializer, "The resident (or a call-back operator) rates the reply."),
+    "co-sign": (EmptyActionSerializer, "A co-unit's handler signs for the unit's part."),
+    "co-reply": (CoReplyActionSerializer, "A co-unit's handler replies to the unit's part, for the lead unit."),
+    "reply": (ReplyActionSerializer, "Handler of the lead unit replies to the resident."),
+    "evaluate": (EvaluateActionSerializer, "The signed-in resident rates the reply."),
+    "callback": (CallbackActionSerializer, "A dispatcher or supervisor records the resident's answer by phone."),
     "reopen": (ReasonActionSerializer, "Dispatcher or supervisor reopens after a dissatisfied rating."),
-    "close": (NoteActionSerializer, "Dispatcher closes a replied or evaluated request."),
+    "close": (NoteActionSerializer, "Dispatcher closes a request whose resident was asked (call-back or rating)."),
     "merge": (MergeActionSerializer, "Dispatcher merges a duplicate into another open request."),
-    "withdraw": (OptionalReasonActionSerializer, "The resident withdraws the request before the reply."),
+    "withdraw": (OptionalReasonActionSerializer, "The signed-in resident withdraws the request before the reply."),
     "urge": (ContentActionSerializer, "Supervisor urges the handling unit (internal)."),
     "supervise": (ContentActionSerializer, "Supervisor places the request under formal supervision (internal)."),
-    "note": (ContentActionSerializer, "Staff add an internal note."),
+    "note": (NoteContentActionSerializer, "Staff add an internal note."),
 }
 
 
-# --- The public tracking page ------------------------------------------------------
+# --- The public tracking page and the resident's proof ------------------------------
 
 
 class PublicEventSerializer(serializers.Serializer):
     action = serializers.CharField()
+    label = serializers.SerializerMethodField()
     to_status = serializers.CharField()
     at = serializers.DateTimeField()
     unit = serializers.SerializerMethodField(help_text="The handling unit's name, when a unit acted.")
+    text = serializers.SerializerMethodField(
+        help_text="The reply or a refusal's reason; for the proven resident also their own comment.")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_label(self, event):
+        return timeline.label(event.action)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_unit(self, event):
+        if event.action == "dispatch":
+            return (event.data or {}).get("unit_name")
         return event.actor_unit.name if event.actor_unit_id else None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_text(self, event):
+        if event.action in ("reply", "reject"):
+            return event.note
+        if self.context.get("resident") and event.action in timeline.RESIDENT_TEXT:
+            return event.note
+        return ""
 
 
 class PublicReplySerializer(serializers.Serializer):
@@ -507,23 +651,37 @@ class PublicReplySerializer(serializers.Serializer):
     replied_at = serializers.DateTimeField(allow_null=True)
 
 
+def community_of(appeal: Appeal) -> Node:
+    """The place as the public page names it: the community (never a compound,
+    which may say where the resident lives)."""
+    places = tree()
+    node = places.by_id.get(appeal.node_id, appeal.node)
+    return places.ancestor_of_kind(node, Node.Kind.COMMUNITY) or node
+
+
 class TrackSerializer(serializers.Serializer):
-    """What anyone holding the tracking number sees: no personal data, no
-    internal notes, no staff names."""
+    """What anyone holding the tracking number sees: the category, the area,
+    the dates, the states, the units and the reply. Nothing the resident wrote,
+    no personal data, no internal notes, no staff names."""
 
     tracking_no = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
     status_display = serializers.CharField(source="get_status_display")
-    title = serializers.CharField()
     category = CategoryRefSerializer()
+    area = serializers.SerializerMethodField(help_text="The community the request is in.")
     created_at = serializers.DateTimeField()
     reply = serializers.SerializerMethodField()
     reject_reason = serializers.CharField()
     merged_into = serializers.SerializerMethodField(help_text="The tracking number to follow instead.")
     rating = serializers.CharField(help_text="The rating given, or empty.")
-    can_evaluate = serializers.SerializerMethodField()
+    can_evaluate = serializers.SerializerMethodField(help_text="The reply waits for the resident's evaluation.")
     can_withdraw = serializers.SerializerMethodField(help_text="The resident may still withdraw it (before the reply).")
+    proven = serializers.SerializerMethodField(help_text="Whether the caller gave the request's private token.")
     timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_area(self, appeal):
+        return community_of(appeal).name
 
     @extend_schema_field(PublicReplySerializer(allow_null=True))
     def get_reply(self, appeal):
@@ -535,34 +693,129 @@ class TrackSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_can_evaluate(self, appeal):
-        return appeal.status == Status.REPLIED
+        return appeal.status in services.TRANSITIONS["evaluate"].sources
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_can_withdraw(self, appeal):
         return appeal.status in services.TRANSITIONS["withdraw"].sources
 
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_proven(self, appeal):
+        return bool(self.context.get("resident"))
+
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_timeline(self, appeal):
         events = appeal.events.filter(public=True).select_related("actor_unit")
-        return PublicEventSerializer(events, many=True).data
+        return PublicEventSerializer(events, many=True, context=self.context).data
 
 
-def _phone_last4():
+class TrackPhotoSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, photo):
+        appeal = self.context["appeal"]
+        url = reverse("api-track-photo", args=[appeal.tracking_no, photo.token])
+        url += "?token=" + residents.token_for(appeal)
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class TrackResidentSerializer(TrackSerializer):
+    """The request as its own resident sees it, once proven by the private token."""
+
+    title = serializers.CharField()
+    description = serializers.CharField()
+    address = serializers.CharField()
+    rating_comment = serializers.CharField()
+    photos = serializers.SerializerMethodField()
+
+    @extend_schema_field(TrackPhotoSerializer(many=True))
+    def get_photos(self, appeal):
+        return TrackPhotoSerializer(appeal.photos.all(), many=True, context={**self.context, "appeal": appeal}).data
+
+
+TOKEN_PATTERN = r"^[a-z2-7]{24}$"
+
+
+def token_field(**kwargs) -> serializers.RegexField:
     return serializers.RegexField(
-        r"^\d{4}$", error_messages={"invalid": _("Give the last four digits of your phone number.")},
-        help_text="The last four digits of the phone number given with the request: they prove the resident.",
-    )
+        TOKEN_PATTERN, error_messages={"invalid": _("This is not a private link's key.")},
+        help_text="The request's private token: given at submission (and by SMS), or for a one-time code "
+                  "(POST /api/v1/track/{tracking_no}/verify).", **kwargs)
+
+
+def code_field() -> serializers.RegexField:
+    return serializers.RegexField(
+        r"^[0-9]{6}$", error_messages={"invalid": _("The code has 6 digits.")},
+        help_text="The six-digit code sent by SMS.")
+
+
+class TrackQuerySerializer(serializers.Serializer):
+    token = token_field(required=False)
+
+
+class CodeSentSerializer(serializers.Serializer):
+    sent_to = serializers.CharField(help_text="The phone the code went to, masked.")
+    expires_in = serializers.IntegerField(help_text="Seconds the code is valid.")
+
+
+class TrackVerifySerializer(serializers.Serializer):
+    code = code_field()
+
+
+class TrackTokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    track_url = serializers.CharField(help_text="The private page for the resident.")
 
 
 class TrackEvaluateSerializer(serializers.Serializer):
-    phone_last4 = _phone_last4()
+    token = token_field()
     rating = serializers.ChoiceField(
         choices=Appeal.Rating.choices,
         error_messages={"invalid_choice": _("Choose satisfied, basically satisfied or dissatisfied.")},
     )
-    comment = _text(False)
+    comment = text(REASON, required=False)
 
 
 class TrackWithdrawSerializer(serializers.Serializer):
-    phone_last4 = _phone_last4()
-    reason = _text(False, "Why the request is withdrawn (optional, up to 200 characters); staff see it.")
+    token = token_field()
+    reason = text(services.TRACKING_REASON_LENGTH, required=False,
+                  help_text="Why the request is withdrawn (optional, up to 200 characters); staff see it.")
+
+
+def _phone_field() -> serializers.RegexField:
+    return serializers.RegexField(
+        PHONE_PATTERN, max_length=intake.PHONE,
+        error_messages={"invalid": _("The phone number does not look right: give an 11-digit mobile or a "
+                                     "landline.")},
+        help_text="The phone given with the requests.")
+
+
+class LookupCodeSerializer(serializers.Serializer):
+    phone = _phone_field()
+
+
+class LookupSerializer(serializers.Serializer):
+    phone = _phone_field()
+    code = code_field()
+
+
+class LookupItemSerializer(serializers.Serializer):
+    tracking_no = serializers.CharField()
+    token = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_display = serializers.CharField(source="get_status_display")
+    category = CategoryRefSerializer()
+    title = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_token(self, appeal):
+        return residents.token_for(appeal)
+
+
+TRACKING_NO_HELP = "The tracking number, e.g. HBY-20261201-K7M3QX (the HBY- prefix and dashes are optional)."
+TRACKING_SHAPE = tracking.SHAPE

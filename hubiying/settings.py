@@ -1,8 +1,9 @@
 """Hubiying settings: one file, deployment facts from the environment.
 
-SQLite is the embedded default; set DATABASE_URL for PostgreSQL.
-HUBIYING_DEBUG=0 switches to production mode, which refuses to start without
-a real SECRET_KEY.
+SQLite is the embedded default; set DATABASE_URL for PostgreSQL. Production
+mode is the default: it refuses to start without a real SECRET_KEY, and
+expects HTTPS unless HUBIYING_HTTPS=0. HUBIYING_DEBUG=1 is development mode
+(`make dev`). The README lists every variable.
 """
 
 import os
@@ -29,11 +30,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("HUBIYING_DEBUG", True)
+DEBUG = env_bool("HUBIYING_DEBUG", False)
+# The secret: SECRET_KEY, else the file `make install` generates once
+# (var/secret_key, never committed), else (development only) a fixed key.
+_KEY_FILE = Path(env("HUBIYING_SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
 _DEV_KEY = "dev-only-insecure-key-do-not-use-in-production"
-SECRET_KEY = env("SECRET_KEY", _DEV_KEY)
+SECRET_KEY = env("SECRET_KEY") or (_KEY_FILE.read_text().strip() if _KEY_FILE.is_file() else "")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = _DEV_KEY
 if not DEBUG and SECRET_KEY in ("", _DEV_KEY):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a real secret when HUBIYING_DEBUG=0.")
+    raise ImproperlyConfigured(
+        f"No secret key: set SECRET_KEY, or run `make install` to generate {_KEY_FILE}, "
+        "or set HUBIYING_DEBUG=1 for development."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -53,6 +62,7 @@ INSTALLED_APPS = [
     "organisations",
     "appeals",
     "notifications",
+    "demo",  # the demo county: depends on everything above, nothing depends on it
 ]
 
 MIDDLEWARE = [
@@ -147,6 +157,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "appeals.api_errors.exception_handler",
+    # A JSON API: form bodies only where photos come (intake, the reply), which add multipart.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 
 }
 SPECTACULAR_SETTINGS = {
@@ -158,6 +171,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "appeals.schema.postprocess"],
 }
 
 # Map tiles: an intranet points this at its own tile server; empty shows the
@@ -174,9 +188,55 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+# HTTPS: on by default in production (cookies only over HTTPS, redirect, HSTS).
+# HUBIYING_HTTPS=0 serves plain HTTP, as `make run` does on 127.0.0.1; behind a
+# proxy that ends TLS, HUBIYING_PROXY_SSL_HEADER=1 trusts its X-Forwarded-Proto.
+HTTPS = env_bool("HUBIYING_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(env("HUBIYING_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = False
+if env_bool("HUBIYING_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# The shared cache: rate limits and the reference-data generations
+# (hubiying.refdata) must be seen by every worker process. A file cache is
+# shared by the processes of one server; several servers set REDIS_URL.
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("HUBIYING_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+    }}
+
+# --- The platform's own deployment facts ----------------------------------------
+# The address residents reach the site at, for the links sent by SMS.
+HUBIYING_SITE_URL = env("HUBIYING_SITE_URL", "http://127.0.0.1:8000")
+# The hotline residents are told to call when a page cannot help them.
+HUBIYING_HOTLINE = env("HUBIYING_HOTLINE", "12345")
+# A supervisor's repeated urge within this many minutes is refused.
+HUBIYING_URGE_INTERVAL_MINUTES = int(env("HUBIYING_URGE_INTERVAL_MINUTES", "60"))
+# How text messages go out: the console backend writes them to the log.
+SMS_BACKEND = env("SMS_BACKEND", "notifications.sms.ConsoleBackend")
+# Proxies in front of the servers whose X-Forwarded-For is trusted (0: none).
+HUBIYING_PROXY_COUNT = int(env("HUBIYING_PROXY_COUNT", "0"))
+# Per-client limits of the public endpoints: scope -> (uses, seconds).
+HUBIYING_RATE_LIMITS = {
+    "track": (120, 60),  # reading a request's public progress
+    "track-act": (30, 600),  # evaluating or withdrawing with the private token
+    "code-send": (10, 3600),  # asking for one-time codes
+    "code-check": (30, 3600),  # typing one-time codes
+    "lookup-phone-minute": (1, 60),  # codes to one phone, whether or not it left requests
+    "lookup-phone-hour": (5, 3600),
+    "intake": (60, 3600),  # requests submitted without signing in
+    "sign-in": (20, 300),  # token and login attempts per client
+    "sign-in-user": (10, 900),  # attempts per account name, from anywhere
+}
 
 # SQLite ignores the covering columns of the open-requests index; PostgreSQL uses them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

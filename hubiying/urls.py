@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+# No URL serves the media folder: photos go through access-checked views only. Error pages
+# are the templates 400/403/404/500.html, through Django's own handlers.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("appeals.api_urls")),
@@ -9,7 +10,3 @@ urlpatterns = [
     path("", include("appeals.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -20,3 +20,52 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.event}"
+
+
+class SmsMessage(models.Model):
+    """One text message to a phone, waiting for the worker (notifications.sms)
+    or sent. A template and its values rather than finished text: an SMS
+    provider sends by template id, and secret values (a private link, a one-time
+    code) are blanked once the message is out."""
+
+    class Template(models.TextChoices):
+        APPEAL_RECEIVED = "appeal_received", _("request received, with its private link")
+        APPEAL_REPLIED = "appeal_replied", _("request replied, with its private link")
+        ONE_TIME_CODE = "one_time_code", _("one-time code")
+
+    phone = models.CharField(_("phone"), max_length=20)
+    template = models.CharField(_("template"), max_length=24, choices=Template.choices)
+    params = models.JSONField(_("values"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # a worker is sending it
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    provider_ref = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="sms_outbox")]
+
+    def __str__(self) -> str:
+        return f"{self.template} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OneTimeCode(models.Model):
+    """A six-digit code sent to a phone to prove that whoever types it holds
+    that phone (notifications.codes). Only its keyed hash is kept."""
+
+    purpose = models.CharField(max_length=80, db_index=True)  # e.g. "appeal:42", "phone:<digest>"
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    wrong = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,15 +1,15 @@
 """The timeline is the outbox: each event names whoever must act next, and
-this module turns unprocessed events into notifications — after a staff
-action commits, on the next page for a resident's submission, or from
-run_timers. SMS or WeChat adapters would claim the same rows.
+the worker (`manage.py run_worker`, or `run_timers` from cron) turns
+unprocessed events into notifications: in-app ones for staff and resident
+accounts, and text messages to the resident's phone (the private link when
+the request is received and when it is replied). No page does this: pages
+only read.
 
 Events are claimed in batches (SELECT … FOR UPDATE SKIP LOCKED, then
 notified_at set), so two workers never deliver the same event twice.
 """
 
 from __future__ import annotations
-
-import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,15 +18,19 @@ from django.utils import timezone
 from organisations.models import Node, Role
 from organisations.tree import tree
 
+from . import sms
+from .models import SmsMessage
+
 R = Role.Name
-logger = logging.getLogger(__name__)
 
 # action -> who is told
 TO_DISPATCHERS = {"submit", "return", "request-extension", "escalate"}
-TO_HANDLERS = {"dispatch", "reopen", "urge", "supervise", "approve-extension"}
+TO_HANDLERS = {"dispatch", "reopen", "urge", "supervise", "approve-extension", "co-reply"}
 TO_RESIDENT = {"reply", "reject"}
+# The resident's phone hears of these, with the request's private link.
+SMS_TO_RESIDENT = {"submit", "reply"}
 # Actions that may tell someone; the others' events are born delivered and cost no outbox round.
-MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | {"evaluate", "withdraw"}
+MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | SMS_TO_RESIDENT | {"evaluate", "withdraw"}
 
 
 def may_tell(action: str) -> bool:
@@ -91,11 +95,26 @@ def recipients(event, people: People | None = None) -> list:
     return [p for p in {p.pk: p for p in told}.values() if p.pk != event.actor_id]
 
 
+def resident_sms(event) -> tuple[str, dict] | None:
+    """The text message an event sends to the resident's phone, if any."""
+    from appeals.residents import private_url
+
+    appeal = event.appeal
+    if event.action not in SMS_TO_RESIDENT or not appeal.contact_phone:
+        return None
+    if event.action == "submit":
+        if appeal.replied_at is not None:
+            return None  # handled on the spot: the reply's message carries the link
+        return SmsMessage.Template.APPEAL_RECEIVED, {"no": appeal.tracking_no, "link": private_url(appeal)}
+    return SmsMessage.Template.APPEAL_REPLIED, {"no": appeal.tracking_no, "link": private_url(appeal)}
+
+
 def deliver(event_ids: list[int]) -> int:
-    """Claims the events nobody has delivered and makes their notifications,
-    in one transaction: a failure leaves them all for the next try. On
-    PostgreSQL, rows another worker is delivering are skipped, not waited for;
-    elsewhere a double claim is harmless (one notification per user and event)."""
+    """Claims the events nobody has delivered and makes their notifications
+    and text messages, in one transaction: a failure leaves them all for the
+    next try. On PostgreSQL, rows another worker is delivering are skipped, not
+    waited for; elsewhere a double claim is harmless (one notification per
+    user and event)."""
     from appeals.models import AppealEvent
 
     from .models import Notification
@@ -112,35 +131,33 @@ def deliver(event_ids: list[int]) -> int:
         people = People()
         rows = [Notification(user=u, event=e) for e in events for u in recipients(e, people)]
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        for event in events:
+            message = resident_sms(event)
+            if message:
+                sms.queue(event.appeal.contact_phone, *message)
     return len(rows)
 
 
 def deliver_pending(limit: int = 1000) -> int:
+    """One batch of waiting events; returns the notifications made."""
     from appeals.models import AppealEvent
 
     ids = list(AppealEvent.objects.filter(notified_at__isnull=True).values_list("pk", flat=True)[:limit])
     return deliver(ids)
 
 
-PAGE_DELIVERY_BATCH = 50
-
-
-def deliver_some_pending(probe: bool = True) -> int:
-    """A few waiting events, delivered on the way through a page; one indexed
-    probe when the outbox is empty (probe=False: the caller has looked). A
-    delivery error never breaks the page: the events stay for run_timers."""
+def drain() -> tuple[int, int]:
+    """Every waiting event, then every waiting text message: (notifications, messages)."""
     from appeals.models import AppealEvent
 
-    if probe and not AppealEvent.objects.filter(notified_at__isnull=True).exists():
-        return 0
-    try:
-        return deliver_pending(limit=PAGE_DELIVERY_BATCH)
-    except Exception:  # noqa: BLE001 — a side job of the page, logged
-        logger.exception("delivering pending notifications failed")
-        return 0
-
-
-def deliver_after_commit(event) -> None:
-    # robust: the action has already committed, so a failed delivery must not
-    # turn it into an error page; the row stays unclaimed for deliver_pending().
-    transaction.on_commit(lambda: deliver([event.pk]), robust=True)
+    made = 0
+    # A batch may make no notification (events nobody must act on), so drain until none waits.
+    while AppealEvent.objects.filter(notified_at__isnull=True).exists():
+        made += deliver_pending()
+    sent = 0
+    while True:
+        batch = sms.send_pending()
+        sent += batch
+        if not batch:
+            break
+    return made, sent

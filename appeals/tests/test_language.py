@@ -15,8 +15,8 @@ def test_an_api_refusal_is_a_chinese_sentence(client):
     body = {"category": "nope", "type": "help", "title": "路灯", "description": "路灯不亮", "address": "花城小区",
             "contact_name": "王", "contact_phone": "13899912345", "urgency": "normal"}
     response = client.post("/api/v1/appeals", body, content_type="application/json")
-    assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
+    assert response.status_code == 404
+    assert response.json()["code"] == "unknown_category"
     assert "分类" in response.json()["detail"]
 
 

@@ -10,9 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from hubiying import ratelimit
 from organisations.access import scopes_of
+from organisations.models import Node
+from organisations.tree import tree
 
 from ..access import get_appeal_for
 from ..errors import NotFound
@@ -82,7 +86,35 @@ def safe_next(request, fallback: str) -> str:
     return fallback
 
 
+MAP_PLACES = 600  # labelled points drawn on a map without tiles
+
+
 def map_config() -> dict:
-    """What the page scripts need to draw a map (no tiles when none are configured)."""
+    """What the page scripts need to draw a map. Without a tile server the
+    map draws the communities and compounds as labelled points instead, so
+    that a pin can still be put near a known place (never a blank grid)."""
     lat, lng = settings.MAP_CENTER
-    return {"tiles": settings.MAP_TILE_URL, "center": [lat, lng], "zoom": 15}
+    config = {"tiles": settings.MAP_TILE_URL, "center": [lat, lng], "zoom": 15, "places": []}
+    if not settings.MAP_TILE_URL:
+        places = tree()
+        for node in places.places[:MAP_PLACES]:
+            if node.lat is None:
+                continue
+            community = places.ancestor_of_kind(node, Node.Kind.COMMUNITY)
+            config["places"].append({"name": node.name, "kind": node.kind, "lat": node.lat, "lng": node.lng,
+                                     "community": community.code if community else ""})
+    return config
+
+
+def limited(request, scope: str, ident: str | None = None):
+    """Counts one use of a rate-limited page by this client (or by `ident`);
+    beyond the limit, the page that says when to try again (429, with
+    Retry-After), else None."""
+    verdict = ratelimit.hit(scope, ident or ratelimit.client_of(request))
+    if verdict.allowed:
+        return None
+    response = render(request, "public/too_many.html", {"retry_after": verdict.retry_after,
+                                                        "minutes": max(1, (verdict.retry_after + 59) // 60),
+                                                        "hotline": settings.HUBIYING_HOTLINE}, status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response

@@ -1,185 +1,321 @@
 """The resident's pages: no account needed, one task per page, large type.
-They show what the WeChat mini-program later shows through the API."""
+They show what the WeChat mini-program later shows through the API.
+
+The tracking number shows the public progress only. The private link
+(/track/<number>/<token>/, given on the thank-you page and by SMS, or for a
+one-time code sent to the phone on record) shows the request as its
+resident wrote it and lets them evaluate the reply or withdraw it.
+"""
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations.access import scopes_of
 from organisations.models import Role
 
-from .. import phoneproof, services
-from ..errors import ActionError
-from ..forms import ResidentEvaluateForm, ResidentWithdrawForm, SubmitForm, TrackForm
-from ..models import Appeal, Status
-from .common import bound, map_config
-from .timeline import public_timeline
+from .. import access, photos, residents, services, tracking
+from ..errors import ActionError, TooMany
+from ..forms import (
+    CodeForm,
+    PhoneCodeForm,
+    PhoneForm,
+    ResidentEvaluateForm,
+    ResidentWithdrawForm,
+    SubmitForm,
+    TrackForm,
+)
+from ..intake import clean_phone
+from ..models import Appeal, AppealPhoto, EvaluationChannel
+from ..serializers import community_of
+from ..timeline import public_timeline
+from .common import bound, limited, map_config
 
 RECENT_KEY = "hby_recent_tracking"
-TRACKING_RE = re.compile(r"^HBY-\d{8}-\d{4,}$")
 
 
 def home(request):
     return render(request, "public/home.html")
 
 
-def _remember(request, tracking_no: str) -> None:
-    """This browser's recent tracking numbers, for the track page."""
-    recent = [n for n in request.session.get(RECENT_KEY, []) if n != tracking_no]
-    request.session[RECENT_KEY] = [tracking_no] + recent[:9]
+def _remember(request, appeal: Appeal) -> None:
+    """This browser's recent requests, with their private links, for the track page."""
+    recent = [r for r in request.session.get(RECENT_KEY, []) if isinstance(r, list) and r[0] != appeal.tracking_no]
+    request.session[RECENT_KEY] = [[appeal.tracking_no, residents.token_for(appeal)]] + recent[:9]
 
 
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    """A resident's request: on success, the tracking number; on a refusal,
-    the message next to its field and nothing stored."""
+    """A resident's request: on success, the tracking number and the private
+    link; on a refusal, every problem next to its field and nothing stored."""
     form = SubmitForm(*bound(request))
-    if request.method == "POST" and form.is_valid():
-        user = request.user
-        actor = user if user.is_authenticated and scopes_of(user).has(Role.Name.RESIDENT) else None
-        try:
-            appeal, _created = services.create_appeal(
-                form.service_data(), channel=Appeal.Channel.WEB, photos=request.FILES.getlist("photos"),
-                actor=actor,
-            )
-        except ActionError as exc:
-            form.add_service_error(exc)
-        else:
-            _remember(request, appeal.tracking_no)
-            return redirect("submit_thanks", tracking_no=appeal.tracking_no)
+    if request.method == "POST":
+        too_many = limited(request, "intake") if not request.user.is_authenticated else None
+        if too_many:
+            return too_many
+        if form.is_valid():
+            user = request.user
+            actor = user if user.is_authenticated and scopes_of(user).has(Role.Name.RESIDENT) else None
+            try:
+                appeal, _created = services.create_appeal(
+                    form.service_data(), channel=Appeal.Channel.WEB, photos=request.FILES.getlist("photos"),
+                    actor=actor,
+                )
+            except ActionError as exc:
+                form.add_service_error(exc)
+            else:
+                _remember(request, appeal)
+                return redirect("submit_thanks", tracking_no=appeal.tracking_no, token=residents.token_for(appeal))
+        form.photos_dropped = len(request.FILES.getlist("photos"))
     status = 400 if request.method == "POST" else 200
     return render(request, "public/submit.html", {"form": form, "map_config": map_config()}, status=status)
 
 
-def submit_thanks(request, tracking_no: str):
-    appeal = get_object_or_404(Appeal, tracking_no=tracking_no)
-    return render(request, "public/thanks.html", {"appeal": appeal})
+def _private(tracking_no: str, token: str) -> Appeal:
+    """The request of a private link, or 404 (a wrong token looks like no request)."""
+    appeal = _find(tracking_no)
+    if appeal is None or not residents.token_matches(appeal, token):
+        raise Http404
+    return appeal
 
 
-def _normalise(number: str) -> str:
-    return re.sub(r"\s+", "", number or "").upper()
+def submit_thanks(request, tracking_no: str, token: str):
+    appeal = _private(tracking_no, token)
+    return render(request, "public/thanks.html", {
+        "appeal": appeal, "private_url": request.build_absolute_uri(residents.private_path(appeal)),
+        "masked_phone": access.mask_phone(appeal.contact_phone),
+    })
 
 
 def track_form(request):
     form = TrackForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        number = _normalise(form.cleaned_data["no"])
-        if Appeal.objects.filter(tracking_no=number).exists():
+        number = tracking.normalise(form.cleaned_data["no"])
+        too_many = limited(request, "track")
+        if too_many:
+            return too_many
+        if number and Appeal.objects.filter(tracking_no=number).exists():
             return redirect("track", tracking_no=number)
         form.add_error("no", _("No request has this tracking number. Check it and try again."))
-    recent = request.session.get(RECENT_KEY, [])
+    recent = [r for r in request.session.get(RECENT_KEY, []) if isinstance(r, list) and len(r) == 2]
     return render(request, "public/track_form.html", {"form": form, "recent": recent},
                   status=404 if form.errors else 200)
 
 
-def _public_appeal(tracking_no: str) -> Appeal | None:
+def _find(tracking_no: str) -> Appeal | None:
+    number = tracking.normalise(tracking_no)
+    if not number:
+        return None
     return (
         Appeal.objects.select_related("category", "category__parent", "node", "unit", "merged_into")
-        .filter(tracking_no=_normalise(tracking_no)).first()
+        .filter(tracking_no=number).first()
     )
 
 
+def _public(request, tracking_no: str) -> Appeal:
+    appeal = _find(tracking_no)
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+def _owner(request, appeal: Appeal) -> bool:
+    user = request.user
+    return user.is_authenticated and appeal.submitted_by_id is not None and appeal.submitted_by_id == user.pk
+
+
 def track(request, tracking_no: str):
-    appeal = _public_appeal(tracking_no)
+    too_many = limited(request, "track")
+    if too_many:
+        return too_many
+    appeal = _find(tracking_no)
     if appeal is None:
         form = TrackForm({"no": tracking_no})
         form.is_valid()
         form.add_error("no", _("No request has this tracking number. Check it and try again."))
         return render(request, "public/track_form.html", {"form": form}, status=404)
-    return render(request, "public/track.html", {
+    if appeal.tracking_no != tracking_no:
+        return redirect("track", tracking_no=appeal.tracking_no)
+    if _owner(request, appeal):  # a signed-in resident's own request
+        return redirect(residents.private_path(appeal))
+    return render(request, "public/track.html", _track_context(appeal, resident=False))
+
+
+def _track_context(appeal: Appeal, *, resident: bool, **extra) -> dict:
+    return {
         "appeal": appeal,
-        "timeline": public_timeline(appeal),
-        "may_evaluate": appeal.status == Status.REPLIED,
-        "may_withdraw": _may_withdraw(appeal),
-    })
+        "area": community_of(appeal),
+        "timeline": public_timeline(appeal, resident=resident),
+        "resident": resident,
+        "token": residents.token_for(appeal) if resident else "",
+        "may_evaluate": appeal.status in services.TRANSITIONS["evaluate"].sources,
+        "may_withdraw": appeal.status in services.TRANSITIONS["withdraw"].sources,
+        "has_phone": residents.has_phone(appeal),
+        "masked_phone": access.mask_phone(appeal.contact_phone),
+        "hotline": residents.hotline(),
+        **extra,
+    }
 
 
-def _act_by_phone(appeal: Appeal, form, act, *, no_phone: str) -> int | None:
-    """The steps every resident action by tracking number shares:
-    1. refuse while this request has too many wrong tries (429);
-    2. refuse a request without a phone (`no_phone` says what to do instead);
-    3. check the form, then the phone's last 4 digits (a wrong guess counts);
-    4. call `act(cleaned_data)`, putting a service refusal next to its field.
-    Returns None once done, else the status to show the form again with."""
-    if phoneproof.locked(appeal):
-        form.is_valid()
-        form.add_error(None, _("Too many wrong tries. Try again in an hour, or call the hotline."))
-        return 429
-    if not phoneproof.has_phone(appeal):
-        form.add_error(None, no_phone)
-        return 400
+def track_private(request, tracking_no: str, token: str):
+    """The request as its resident wrote it, with what they may do now."""
+    too_many = limited(request, "track")
+    if too_many:
+        return too_many
+    appeal = _private(tracking_no, token)
+    context = _track_context(appeal, resident=True, photos=list(appeal.photos.select_related("event")))
+    return render(request, "public/track.html", context)
+
+
+def track_photo(request, tracking_no: str, token: str, photo: str):
+    appeal = _private(tracking_no, token)
+    found = AppealPhoto.objects.filter(appeal=appeal, token=photo).first()
+    if found is None:
+        raise Http404
+    return photos.serve(found)
+
+
+# --- Proving who one is: a one-time code to the phone on record ----------------------
+
+@require_http_methods(["GET", "POST"])
+def track_code(request, tracking_no: str):
+    """GET: the form for a code already received. POST: send one to the phone
+    left with the request, then the same form."""
+    appeal = _public(request, tracking_no)
+    context = {"appeal": appeal, "form": CodeForm(), "masked_phone": access.mask_phone(appeal.contact_phone),
+               "hotline": residents.hotline()}
+    if request.method == "POST":
+        too_many = limited(request, "code-send")
+        if too_many:
+            return too_many
+        try:
+            residents.send_code(appeal)
+        except ActionError as exc:
+            context["form"].add_error(None, exc.detail)
+            return render(request, "public/code.html", context, status=_status(exc))
+        context["sent"] = True
+    return render(request, "public/code.html", context)
+
+
+@require_POST
+def track_verify(request, tracking_no: str):
+    appeal = _public(request, tracking_no)
+    form = CodeForm(request.POST)
+    context = {"appeal": appeal, "form": form, "masked_phone": access.mask_phone(appeal.contact_phone),
+               "hotline": residents.hotline()}
+    too_many = limited(request, "code-check")
+    if too_many:
+        return too_many
     if not form.is_valid():
-        return 400
-    if not phoneproof.matches(appeal, form.cleaned_data["phone_digits"]):
-        form.add_error("phone_digits", _("These are not the last 4 digits of the phone number left "
-                                         "with this request."))
-        return 400
+        return render(request, "public/code.html", context, status=400)
     try:
-        act(form.cleaned_data)
+        token = residents.verify_code(appeal, form.cleaned_data["code"])
     except ActionError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-        return 400
-    return None
+        form.add_error("code" if exc.field == "code" else None, exc.detail)
+        return render(request, "public/code.html", context, status=_status(exc))
+    _remember(request, appeal)
+    return redirect("track_private", tracking_no=appeal.tracking_no, token=token)
+
+
+def _status(exc: ActionError) -> int:
+    return 429 if isinstance(exc, TooMany) else 400
+
+
+# --- Acting with the private link --------------------------------------------------
+
+def _resident_action(request, tracking_no: str, token: str, form, template: str, act, done: str):
+    """A resident's page that acts with the private link: the form on GET; on
+    POST the action, then the private page (or the form again, with why)."""
+    appeal = _private(tracking_no, token)
+    context = {**_track_context(appeal, resident=True), "form": form}
+    if request.method != "POST":
+        return render(request, template, context)
+    too_many = limited(request, "track-act")
+    if too_many:
+        return too_many
+    if form.is_valid():
+        try:
+            act(appeal, form.cleaned_data)
+        except ActionError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("track_private", args=[appeal.tracking_no, token]))
+    return render(request, template, context, status=400)
 
 
 @require_http_methods(["GET", "POST"])
-def evaluate(request, tracking_no: str):
-    """The resident rates the reply, proving who they are with the last four
-    digits of the phone they left; wrong tries are limited per request."""
-    appeal = _public_appeal(tracking_no)
-    if appeal is None:
-        return redirect("track", tracking_no=tracking_no)
-    form = ResidentEvaluateForm(request.POST if request.method == "POST" else None)
-    context = {"appeal": appeal, "form": form, "waiting": appeal.status == Status.REPLIED}
-    return _phone_page(
-        request, appeal, form, "public/evaluate.html", context,
-        act=lambda data: services.evaluate(appeal, actor=None, rating=data["rating"], comment=data["comment"],
-                                           via_tracking=True),
-        no_phone=_("This request has no phone number: the call-back team will ask you."),
+def evaluate(request, tracking_no: str, token: str):
+    """The resident rates the reply."""
+    form = ResidentEvaluateForm(request.POST if request.method == "POST" else None, auto_id="id_evaluate_%s")
+    return _resident_action(
+        request, tracking_no, token, form, "public/evaluate.html",
+        act=lambda appeal, data: services.evaluate(appeal, token=token, rating=data["rating"],
+                                                   comment=data["comment"], channel=EvaluationChannel.PAGE),
         done=_("Thank you. Your evaluation is recorded."),
     )
 
 
-def _phone_page(request, appeal: Appeal, form, template: str, context: dict, *, act, no_phone: str, done: str):
-    """A resident's page that acts once the phone digits match: the form on GET,
-    and on POST the action, then back to the track page (or the form, with why)."""
-    if request.method != "POST":
-        return render(request, template, context)
-    status = _act_by_phone(appeal, form, act, no_phone=no_phone)
-    if status is None:
-        messages.success(request, done)
-        return redirect(reverse("track", args=[appeal.tracking_no]))
-    return render(request, template, context, status=status)
-
-
-def _before_reply(appeal: Appeal) -> bool:
-    return appeal.status in services.TRANSITIONS["withdraw"].sources
-
-
-def _may_withdraw(appeal: Appeal) -> bool:
-    """Before the reply, and only with a phone to prove the resident by."""
-    return _before_reply(appeal) and phoneproof.has_phone(appeal)
-
-
 @require_http_methods(["GET", "POST"])
-def withdraw(request, tracking_no: str):
-    """The resident takes the request back before the reply, proven like for
-    the evaluation (and sharing its wrong-try count)."""
-    appeal = _public_appeal(tracking_no)
-    if appeal is None:
-        return redirect("track", tracking_no=tracking_no)
+def withdraw(request, tracking_no: str, token: str):
+    """The resident takes the request back before the reply."""
     form = ResidentWithdrawForm(request.POST if request.method == "POST" else None)
-    context = {"appeal": appeal, "form": form, "may_withdraw": _may_withdraw(appeal),
-               "before_reply": _before_reply(appeal)}
-    return _phone_page(
-        request, appeal, form, "public/withdraw.html", context,
-        act=lambda data: services.withdraw(appeal, actor=None, reason=data["reason"], via_tracking=True),
-        no_phone=_("This request has no phone number, so it cannot be withdrawn here. Call the hotline."),
+    return _resident_action(
+        request, tracking_no, token, form, "public/withdraw.html",
+        act=lambda appeal, data: services.withdraw(appeal, token=token, reason=data["reason"]),
         done=_("Your request is withdrawn. Nobody will handle it any more."),
     )
+
+
+# --- A resident who lost the number: their requests by phone ------------------------
+
+@require_http_methods(["GET", "POST"])
+def mine(request):
+    """Step 1: the phone; a code goes to it if it left any request. Step 2 (the
+    same page): the code, which lists the requests with their private links."""
+    form = PhoneForm(request.POST or None)
+    context = {"form": form, "hotline": residents.hotline()}
+    if request.method == "POST":
+        too_many = limited(request, "code-send")
+        if too_many:
+            return too_many
+        if form.is_valid():
+            phone = clean_phone(form.cleaned_data["phone"])
+            try:
+                residents.send_lookup_code(phone)
+            except ActionError as exc:
+                form.add_error(None, exc.detail)
+                return render(request, "public/mine.html", context, status=_status(exc))
+            context.update(sent=True, code_form=PhoneCodeForm(initial={"phone": phone}),
+                           masked_phone=access.mask_phone(phone))
+        else:
+            return render(request, "public/mine.html", context, status=400)
+    return render(request, "public/mine.html", context)
+
+
+@require_POST
+def mine_list(request):
+    form = PhoneCodeForm(request.POST)
+    context = {"form": PhoneForm(), "code_form": form, "sent": True, "hotline": residents.hotline()}
+    too_many = limited(request, "code-check")
+    if too_many:
+        return too_many
+    if not form.is_valid():
+        return render(request, "public/mine.html", context, status=400)
+    phone = clean_phone(form.cleaned_data["phone"])
+    context["masked_phone"] = access.mask_phone(phone)
+    try:
+        found = residents.lookup(phone, form.cleaned_data["code"])
+    except ActionError as exc:
+        form.add_error("code" if exc.field == "code" else None, exc.detail)
+        return render(request, "public/mine.html", context, status=_status(exc))
+    for appeal in found:
+        appeal.private_path = residents.private_path(appeal)
+        _remember(request, appeal)
+    return render(request, "public/mine_list.html", {"appeals": found, "masked_phone": context["masked_phone"]})
+

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
-from django.http import FileResponse, Http404
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,16 +29,16 @@ from organisations.models import Role
 from organisations.tree import forget as forget_places
 from organisations.tree import tree, unit_names
 
-from .. import search, services
+from .. import access, intake, photos, search, services
 from ..access import contact_for, may_see_contact, visible_appeals
 from ..catalogue import catalogue
 from ..catalogue import forget as forget_categories
 from ..errors import ActionError
-from ..forms import ACTION_FORMS, StaffIntakeForm, category_label
-from ..models import TERMINAL, Appeal, AppealPhoto, Status
+from ..forms import ACTION_BUTTONS, ACTION_DONE, ACTION_FORMS, StaffIntakeForm, category_label
+from ..models import TERMINAL, Appeal, AppealPhoto, CoUnit, Status
 from ..templatetags.hby import category_name
-from .common import Counted, appeal_or_404, bound, map_config, page_of, safe_next, staff_required
-from .timeline import ACTION_BUTTONS, ACTION_DONE, staff_timeline
+from ..timeline import staff_timeline
+from .common import Counted, appeal_or_404, bound, limited, map_config, page_of, safe_next, staff_required
 
 R = Role.Name
 S = Status
@@ -51,8 +52,8 @@ QUEUE_ROW_FIELDS = (
 
 # The order of the action forms on the request page: the usual next step first;
 # the rest fold away on a phone.
-MAIN_ACTIONS = ["register", "dispatch", "sign", "reply", "approve-extension", "evaluate", "close",
-                "reopen", "urge", "supervise"]
+MAIN_ACTIONS = ["register", "dispatch", "sign", "co-sign", "co-reply", "reply", "approve-extension", "callback",
+                "close", "reopen", "urge", "supervise"]
 OTHER_ACTIONS = ["start", "note", "request-extension", "return", "reject", "merge"]
 
 
@@ -119,6 +120,11 @@ def queues_for(user, now=None) -> list[Queue]:
             Queue("sign", gettext_lazy("To sign for"), states(*T["sign"].sources), in_unit),
             Queue("in_hand", gettext_lazy("In hand"), states(S.SIGNED, S.IN_PROGRESS), in_unit),
         ]
+        if not superuser:
+            part_waiting = CoUnit.objects.filter(appeal_id=OuterRef("pk"), unit_id__in=scopes.unit_ids(),
+                                                 replied_at__isnull=True)
+            queues.append(Queue("assist", gettext_lazy("Our part (co-unit)"), states(*T["co-reply"].sources),
+                                Q(Exists(part_waiting))))
     if dispatcher:
         queues.append(Queue(
             "approval", gettext_lazy("Awaiting approval"), states(*T["approve-extension"].sources),
@@ -231,38 +237,39 @@ def _prepare_rows(appeals, now) -> None:
         appeal.due_short = f"{due:%m-%d %H:%M}" if due else ""
 
 
-def _may_register(scopes) -> bool:
-    return scopes.has(R.GRID_WORKER, R.DISPATCHER, R.HANDLER)
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def work_new(request):
     """Staff register a request for a resident (hotline, walk-in, patrol, talk
-    day), or register and resolve a small matter on the spot (即接即办)."""
+    day), or register and resolve a small matter on the spot (即接即办). The
+    place defaults to the person's own area."""
     user = request.user
     scopes = scopes_of(user)
-    if not _may_register(scopes):
+    if not access.may_register(user):
         raise PermissionDenied
     channel = Appeal.Channel.PATROL if scopes.has(R.GRID_WORKER) and not scopes.superuser else Appeal.Channel.HOTLINE
-    form = StaffIntakeForm(*bound(request), initial={"channel": channel})
-    may_resolve = scopes.has(R.GRID_WORKER, R.HANDLER)
+    area = intake.staff_area(user)
+    community = tree().ancestor_of_kind(area, "community") if area else None
+    form = StaffIntakeForm(*bound(request), initial={"channel": channel},
+                           community_initial=community.code if community else "")
+    may_resolve = access.may_resolve_on_the_spot(user)
     if not may_resolve:
         for name in ("on_the_spot", "result", "reply"):
             del form.fields[name]
     if request.method == "POST" and form.is_valid():
         data, cleaned = form.service_data(), form.cleaned_data
-        photos = request.FILES.getlist("photos")
+        photos_sent = request.FILES.getlist("photos")
         try:
             if may_resolve and cleaned.get("on_the_spot"):
                 appeal = services.quick_resolve(data, actor=user, channel=cleaned["channel"],
                                                 result=cleaned.get("result") or "", content=cleaned.get("reply"),
-                                                photos=photos)
+                                                photos=photos_sent)
             else:
                 appeal, _created = services.create_appeal(data, actor=user, channel=cleaned["channel"],
-                                                          photos=photos)
+                                                          photos=photos_sent)
         except ActionError as exc:
             form.add_service_error(exc)
+            form.photos_dropped = len(photos_sent)
         else:
             messages.success(request, _("Registered as %(no)s.") % {"no": appeal.tracking_no})
             if visible_appeals(user).filter(pk=appeal.pk).exists():
@@ -283,16 +290,17 @@ def _action_forms(appeal: Appeal, user) -> tuple[list, list]:
     return main, other
 
 
-def _detail(request, appeal: Appeal, *, reveal: bool = False):
+def _detail(request, appeal: Appeal, *, contact: dict | None = None):
     user = request.user
-    contact = contact_for(user, appeal, reveal=reveal)
+    contact = contact or contact_for(user, appeal)
     main, other = _action_forms(appeal, user)
-    user.notifications.filter(event__appeal=appeal, read_at__isnull=True).update(read_at=timezone.now())
+    # The resident's photos here; the reply's photos are shown with the reply on the timeline.
+    submitted = [p for p in appeal.photos.select_related("event") if p.event_id is None or p.event.action == "submit"]
     return render(request, "work/appeal.html", {
         "appeal": appeal,
         "timeline": staff_timeline(appeal),
-        "photos": list(appeal.photos.all()),
-        "co_units": list(appeal.co_units.all()),
+        "photos": submitted,
+        "co_parts": access.co_parts(appeal),
         "contact": contact,
         "may_reveal": contact["masked"] and bool(appeal.contact_phone) and may_see_contact(user, appeal),
         "main_actions": main,
@@ -308,7 +316,7 @@ def _detail(request, appeal: Appeal, *, reveal: bool = False):
 def appeal_detail(request, pk: int):
     appeal = appeal_or_404(request.user, pk)
     if not scopes_of(request.user).is_staff_role:
-        # A resident follows their own request on its public page (no internal notes there).
+        # A resident follows their own request on its own page (no internal notes there).
         return redirect("track", tracking_no=appeal.tracking_no)
     return _detail(request, appeal)
 
@@ -316,12 +324,12 @@ def appeal_detail(request, pk: int):
 @staff_required
 @require_POST
 def appeal_contact(request, pk: int):
-    """Shows the full phone to whoever must call the resident; each view is logged."""
+    """Shows the full name and phone to whoever must call the resident; each view is logged."""
     appeal = appeal_or_404(request.user, pk)
     if not may_see_contact(request.user, appeal):
         messages.error(request, _("You may not see this resident's full phone number."))
         return redirect("appeal_detail", pk=appeal.pk)
-    return _detail(request, appeal, reveal=True)
+    return _detail(request, appeal, contact=contact_for(request.user, appeal, reveal=True))
 
 
 @staff_required
@@ -332,17 +340,21 @@ def appeal_action(request, pk: int, action: str):
         raise Http404
     user = request.user
     appeal = appeal_or_404(user, pk)
-    form = ACTION_FORMS[action](request.POST, appeal=appeal, user=user)
+    form = ACTION_FORMS[action](request.POST, request.FILES, appeal=appeal, user=user)
     back = reverse("appeal_detail", args=[appeal.pk])
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(safe_next(request, back))
+    kwargs = form.service_kwargs()
+    if form.takes_photos:
+        kwargs["photos"] = request.FILES.getlist("photos")
     try:
-        services.ACTIONS[action](appeal, actor=user, **form.service_kwargs())
+        services.ACTIONS[action](appeal, actor=user, **kwargs)
     except ActionError as exc:
-        messages.error(request, exc.detail)
+        for _field, detail in exc.errors:
+            messages.error(request, detail)
         return redirect(safe_next(request, back))
     messages.success(request, ACTION_DONE[action])
     if not visible_appeals(user).filter(pk=appeal.pk).exists():
@@ -354,15 +366,13 @@ def appeal_action(request, pk: int, action: str):
 def appeal_photo(request, pk: int, token: str):
     """Photos are shown only to those who may see the request."""
     appeal = appeal_or_404(request.user, pk)
-    photo = get_object_or_404(AppealPhoto, appeal=appeal, token=token)
-    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photos.serve(get_object_or_404(AppealPhoto, appeal=appeal, token=token))
 
 
 @staff_required
 def overdue(request):
-    """Every overdue or soon-due open request in scope, the most urgent first."""
+    """Every overdue or soon-due open request in scope, the most urgent first.
+    An urge or a supervision notice from here comes back to the same card."""
     user = request.user
     scopes = scopes_of(user)
     if not scopes.has(R.SUPERVISOR, R.DISPATCHER, R.LEADER):
@@ -375,4 +385,16 @@ def overdue(request):
         allowed = services.allowed_actions(appeal, user)
         appeal.may_urge = "urge" in allowed
         appeal.may_supervise = "supervise" in allowed
+        appeal.urge_refusal = access.urge_refusal(appeal, now) if "urge" not in allowed else None
     return render(request, "work/overdue.html", {"page": page, "now": now})
+
+
+class LoginView(auth_views.LoginView):
+    """Staff sign-in, limited per client and per account name (429 beyond)."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = (request.POST.get("username") or "").strip().lower()[:150]
+        too_many = limited(request, "sign-in") or (username and limited(request, "sign-in-user", username))
+        return too_many or super().post(request, *args, **kwargs)

@@ -1,14 +1,16 @@
-"""The outbox: after an action commits, whoever must act next is notified,
-once, and never the actor themselves."""
+"""The outbox: the worker turns each event into notifications for whoever must
+act next (once, never the actor themselves) and into text messages to the
+resident; no page or action delivers anything itself."""
 
 import pytest
 from django.db import transaction
 
-from appeals import services
+from appeals import residents, services
 from appeals.models import AppealEvent, Status
 from appeals.tests.actions._support import add_user, member
-from notifications import outbox
-from notifications.models import Notification
+from conftest import deliver
+from notifications import outbox, sms
+from notifications.models import Notification, SmsMessage
 from organisations.models import Role
 
 S = Status
@@ -21,106 +23,109 @@ def told(action: str) -> set[str]:
     return set(Notification.objects.filter(event=event).values_list("user__username", flat=True))
 
 
-def test_a_residents_submission_waits_in_the_outbox_until_a_staff_page_delivers_it(
-    cast, client, django_capture_on_commit_callbacks,
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        appeal = cast.appeal_in(S.SUBMITTED)
-    assert told("submit") == set()  # intake commits once and tells nobody in-request
-    assert AppealEvent.objects.get(appeal=appeal).notified_at is None
+def test_a_submission_waits_in_the_outbox_and_no_page_delivers_it(cast, client):
+    appeal = cast.appeal_in(S.SUBMITTED)
     client.force_login(cast.dispatcher)
-    page = client.get("/work/notifications/")
+    assert client.get("/work/").status_code == 200
+    assert client.get("/work/notifications/").status_code == 200
+    assert told("submit") == set()  # pages only read
+    assert AppealEvent.objects.get(appeal=appeal).notified_at is None
+    deliver()  # the worker
     assert told("submit") == {"dispatcher"}
     assert AppealEvent.objects.get(appeal=appeal).notified_at is not None
+    page = client.get("/work/notifications/")
     assert page.content.decode().count("data-notification=") == 1
 
 
-def test_a_failed_delivery_on_the_way_through_a_page_never_breaks_the_page(cast, client, monkeypatch):
-    from django.db import DatabaseError
-
-    appeal = cast.appeal_in(S.SUBMITTED)
-
-    def broken(event, people=None):
-        raise DatabaseError("the notifications table is locked")
-
-    monkeypatch.setattr(outbox, "recipients", broken)
-    client.force_login(cast.dispatcher)
-    assert client.get("/work/notifications/").status_code == 200
-    assert AppealEvent.objects.get(appeal=appeal).notified_at is None  # left for run_timers
+def test_an_action_delivers_nothing_itself(cast, django_capture_on_commit_callbacks):
+    appeal = cast.appeal_in(S.REGISTERED)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)
+    assert callbacks == [] and told("dispatch") == set()
+    deliver()
+    assert told("dispatch") == {"handler"}
 
 
 def test_without_a_dispatcher_in_the_town_the_countys_are_told(cast):
     Role.objects.filter(user=cast.dispatcher).delete()
     add_user("countydispatcher", (R.DISPATCHER, cast.county, None))
     cast.submit()
-    outbox.deliver_pending()
+    deliver()
     assert told("submit") == {"countydispatcher"}
 
 
-def test_a_dispatch_tells_the_units_handlers_and_the_co_units(cast, django_capture_on_commit_callbacks):
+def test_a_dispatch_tells_the_units_handlers_and_the_co_units(cast):
     add_user("handler2", (R.HANDLER, None, cast.community_unit))
     appeal = cast.appeal_in(S.REGISTERED)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk,
-                          co_units=[cast.property.pk])
+    services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk,
+                      co_units=[cast.property.pk])
+    deliver()
     assert told("dispatch") == {"handler", "handler2", "propertyhandler"}
 
 
+def test_a_co_units_part_tells_the_lead_units_handlers(cast):
+    appeal = cast.appeal_in(S.REGISTERED)
+    services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk,
+                      co_units=[cast.property.pk])
+    services.co_reply(appeal, actor=member(cast, "property_handler"), content="已安排物业电工配合")
+    deliver()
+    assert told("co-reply") == {"handler"}
+
+
 @pytest.mark.parametrize("action", ["return", "request-extension"])
-def test_a_return_or_an_extension_request_tells_the_towns_dispatcher(cast, django_capture_on_commit_callbacks,
-                                                                      action):
+def test_a_return_or_an_extension_request_tells_the_towns_dispatcher(cast, action):
     appeal = cast.appeal_in(S.SIGNED)
     handler = member(cast, "handler")
-    with django_capture_on_commit_callbacks(execute=True):
-        if action == "return":
-            services.return_to_dispatcher(appeal, actor=handler, reason="不属本社区")
-        else:
-            services.request_extension(appeal, actor=handler, days=2, reason="等待配件")
+    if action == "return":
+        services.return_to_dispatcher(appeal, actor=handler, reason="不属本社区")
+    else:
+        services.request_extension(appeal, actor=handler, days=2, reason="等待配件")
+    deliver()
     assert told(action) == {"dispatcher"}
 
 
-def test_an_approved_extension_tells_the_handler(cast, django_capture_on_commit_callbacks):
+def test_an_approved_extension_tells_the_handler(cast):
     appeal = cast.appeal_in(S.SIGNED)
     services.request_extension(appeal, actor=member(cast, "handler"), days=2, reason="等待配件")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.approve_extension(appeal, actor=member(cast, "dispatcher"), approve=True)
+    services.approve_extension(appeal, actor=member(cast, "dispatcher"), approve=True)
+    deliver()
     assert told("approve-extension") == {"handler"}
 
 
-def test_an_urge_tells_the_handler(cast, django_capture_on_commit_callbacks):
+def test_an_urge_tells_the_handler(cast):
     appeal = cast.appeal_in(S.SIGNED)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.urge(appeal, actor=member(cast, "supervisor"), content="请尽快办理")
+    services.urge(appeal, actor=member(cast, "supervisor"), content="请尽快办理")
+    deliver()
     assert told("urge") == {"handler"}
 
 
 @pytest.mark.parametrize("state", [S.REGISTERED, S.RETURNED])
-def test_an_urge_while_waiting_for_dispatch_tells_the_dispatcher(cast, django_capture_on_commit_callbacks, state):
+def test_an_urge_while_waiting_for_dispatch_tells_the_dispatcher(cast, state):
     appeal = cast.appeal_in(state)  # a returned request still names the unit that gave it back
-    with django_capture_on_commit_callbacks(execute=True):
-        services.urge(appeal, actor=member(cast, "supervisor"), content="请尽快派单")
+    services.urge(appeal, actor=member(cast, "supervisor"), content="请尽快派单")
+    deliver()
     assert told("urge") == {"dispatcher"}
 
 
 @pytest.mark.parametrize("action", ["reply", "reject"])
-def test_a_reply_or_a_rejection_tells_the_residents_account(cast, django_capture_on_commit_callbacks, action):
+def test_a_reply_or_a_rejection_tells_the_residents_account(cast, action):
     appeal = cast.appeal_in(S.SIGNED if action == "reply" else S.REGISTERED)
-    with django_capture_on_commit_callbacks(execute=True):
-        if action == "reply":
-            services.reply(appeal, actor=member(cast, "handler"), result="resolved", content="已维修")
-        else:
-            services.reject(appeal, actor=member(cast, "dispatcher"), reason="重复提交")
+    if action == "reply":
+        services.reply(appeal, actor=member(cast, "handler"), result="resolved", content="已维修")
+    else:
+        services.reject(appeal, actor=member(cast, "dispatcher"), reason="重复提交")
+    deliver()
     assert told(action) == {"resident"}
 
 
-def test_a_dissatisfied_rating_tells_the_dispatcher(cast, django_capture_on_commit_callbacks):
+def test_a_dissatisfied_rating_tells_the_dispatcher(cast):
     appeal = cast.appeal_in(S.REPLIED)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.evaluate(appeal, actor=member(cast, "resident"), rating="dissatisfied")
+    services.evaluate(appeal, actor=member(cast, "resident"), rating="dissatisfied")
+    deliver()
     assert told("evaluate") == {"dispatcher"}
 
 
-def test_an_escalation_tells_the_countys_dispatchers(cast, django_capture_on_commit_callbacks):
+def test_an_escalation_tells_the_countys_dispatchers(cast):
     add_user("countydispatcher", (R.DISPATCHER, cast.county, None))
     appeal = cast.appeal_in(S.EVALUATED)
     services.reopen(appeal, actor=member(cast, "dispatcher"), reason="1")
@@ -128,16 +133,16 @@ def test_an_escalation_tells_the_countys_dispatchers(cast, django_capture_on_com
         services.sign_for(appeal, actor=member(cast, "handler"))
         services.reply(appeal, actor=member(cast, "handler"), result="resolved", content="已维修")
         services.evaluate(appeal, actor=member(cast, "resident"), rating="dissatisfied")
-        with django_capture_on_commit_callbacks(execute=True):
-            services.reopen(appeal, actor=member(cast, "dispatcher"), reason=str(n))
+        services.reopen(appeal, actor=member(cast, "dispatcher"), reason=str(n))
+    deliver()
     assert told("escalate") == {"countydispatcher"}
     assert told("reopen") == {"handler"}
 
 
-def test_an_event_is_delivered_once_even_if_delivered_twice(cast, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        appeal = cast.appeal_in(S.REGISTERED)
-        services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)
+def test_an_event_is_delivered_once_even_if_delivered_twice(cast):
+    appeal = cast.appeal_in(S.REGISTERED)
+    services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)
+    deliver()
     event = AppealEvent.objects.get(action="dispatch")
     assert Notification.objects.filter(event=event).count() == 1
     assert outbox.deliver([event.pk]) == 0
@@ -146,38 +151,39 @@ def test_an_event_is_delivered_once_even_if_delivered_twice(cast, django_capture
     assert Notification.objects.filter(event=event).count() == 1
 
 
-def test_deliver_pending_picks_up_events_no_callback_delivered(cast):
-    cast.appeal_in(S.SUBMITTED)  # callbacks never ran: the test transaction never commits
+def test_deliver_pending_picks_up_every_waiting_event(cast):
+    cast.appeal_in(S.SUBMITTED)
     appeal = cast.appeal_in(S.REGISTERED)
     services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)
-    # The waiting submission → the dispatcher; register → nobody; dispatch → the handler.
+    # The waiting submission → the dispatcher; the registered one's submission and its
+    # register → nobody (it is registered by now); dispatch → the handler.
     assert outbox.deliver_pending() == 2
     assert outbox.deliver_pending() == 0
     assert told("dispatch") == {"handler"}
     assert not AppealEvent.objects.filter(notified_at__isnull=True).exists()
 
 
-def test_the_actor_is_never_told_of_their_own_action(cast, django_capture_on_commit_callbacks):
+def test_the_actor_is_never_told_of_their_own_action(cast):
     # The town dispatcher also works in the community office.
     Role.objects.create(user=cast.dispatcher, name=R.HANDLER, unit=cast.community_unit)
     appeal = cast.appeal_in(S.REGISTERED)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)
-        services.sign_for(appeal, actor=member(cast, "dispatcher"))
-        services.return_to_dispatcher(appeal, actor=member(cast, "dispatcher"), reason="应由物业处理")
+    services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)
+    services.sign_for(appeal, actor=member(cast, "dispatcher"))
+    services.return_to_dispatcher(appeal, actor=member(cast, "dispatcher"), reason="应由物业处理")
+    deliver()
     assert told("dispatch") == {"handler"}
     assert told("return") == set()
 
 
-def test_a_matter_resolved_on_the_spot_notifies_nobody_to_act(cast, django_capture_on_commit_callbacks):
+def test_a_matter_resolved_on_the_spot_notifies_nobody_to_act(cast):
     add_user("handler2", (R.HANDLER, None, cast.community_unit))
-    with django_capture_on_commit_callbacks(execute=True):
-        services.quick_resolve(cast.intake_data(), actor=member(cast, "handler"), channel="walk_in",
-                               result="resolved", content="已现场处理")
+    services.quick_resolve(cast.intake_data(), actor=member(cast, "handler"), channel="walk_in",
+                           result="resolved", content="已现场处理")
+    deliver()
     assert told("submit") == told("dispatch") == told("sign") == set()
 
 
-def test_a_failed_delivery_leaves_the_event_for_the_worker(cast, monkeypatch):
+def test_a_failed_delivery_leaves_the_event_for_the_next_pass(cast, monkeypatch):
     appeal = cast.appeal_in(S.REGISTERED)
     monkeypatch.setattr(outbox, "recipients", lambda event, people=None: 1 / 0)
     services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)
@@ -195,40 +201,97 @@ def test_a_failed_delivery_leaves_the_event_for_the_worker(cast, monkeypatch):
 def test_a_failed_delivery_never_undoes_the_committed_action(cast, monkeypatch):
     appeal = cast.appeal_in(S.REGISTERED)
     monkeypatch.setattr(outbox, "recipients", lambda event, people=None: 1 / 0)
-    services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)  # no exception
+    services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)
     appeal.refresh_from_db()
     assert appeal.status == S.DISPATCHED
     assert AppealEvent.objects.get(action="dispatch").notified_at is None
     assert transaction.get_autocommit()
 
 
-def test_a_request_staff_registered_tells_the_dispatchers_at_once(cast, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.create_appeal(cast.intake_data(), actor=member(cast, "grid_worker"), channel="patrol")
+def test_a_request_staff_registered_tells_the_dispatchers(cast):
+    services.create_appeal(cast.intake_data(), actor=member(cast, "grid_worker"), channel="patrol")
+    deliver()
     assert told("submit") == {"dispatcher"}
 
 
 def test_a_submission_already_dispatched_when_delivered_tells_nobody(cast):
-    appeal = cast.appeal_in(S.REGISTERED)  # callbacks never ran
+    appeal = cast.appeal_in(S.REGISTERED)
     services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk)
-    outbox.deliver_pending()
+    deliver()
     assert told("submit") == set() and told("dispatch") == {"handler"}
 
 
 def test_a_backlog_of_submissions_is_delivered_in_a_few_statements(cast, django_assert_max_num_queries):
     for _ in range(12):
-        cast.appeal_in(S.SUBMITTED)  # callbacks never ran: all twelve wait in the outbox
-    with django_assert_max_num_queries(8):  # not one round of queries per event
+        cast.appeal_in(S.SUBMITTED)
+    with django_assert_max_num_queries(20):  # not one round of queries per event (12 text messages queued)
         made = outbox.deliver_pending()
     assert made == 12
     assert Notification.objects.filter(user=cast.dispatcher, event__action="submit").count() == 12
 
 
-def test_a_withdrawal_tells_the_unit_working_on_it_and_nobody_before_dispatch(cast, django_capture_on_commit_callbacks):
+def test_a_withdrawal_tells_the_unit_working_on_it_and_nobody_before_dispatch(cast):
     waiting, in_hand = cast.appeal_in(S.REGISTERED), cast.appeal_in(S.SIGNED)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw(waiting, actor=member(cast, "resident"), reason="已自行解决")
+    services.withdraw(waiting, actor=member(cast, "resident"), reason="已自行解决")
+    deliver()
     assert told("withdraw") == set()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.withdraw(in_hand, actor=member(cast, "resident"), reason="已自行解决")
+    services.withdraw(in_hand, actor=member(cast, "resident"), reason="已自行解决")
+    deliver()
     assert told("withdraw") == {"handler"}
+
+
+# --- Text messages to the resident ------------------------------------------------
+
+def test_a_submission_sends_the_resident_its_private_link_by_sms(cast):
+    appeal = cast.submit(contact_phone="13912345678")
+    deliver()
+    [message] = sms.outbox
+    assert message["phone"] == "13912345678" and message["template"] == SmsMessage.Template.APPEAL_RECEIVED
+    assert residents.private_path(appeal) in message["text"] and appeal.tracking_no in message["text"]
+    assert message["text"].startswith("【呼必应】")  # Chinese, whatever language the worker runs in
+
+
+def test_a_request_registered_by_staff_sends_the_link_too(cast):
+    appeal, _ = services.create_appeal(cast.intake_data(contact_phone="13600001111"),
+                                       actor=member(cast, "grid_worker"), channel="walk_in")
+    deliver()
+    assert [m["phone"] for m in sms.outbox] == ["13600001111"]
+    assert residents.private_path(appeal) in sms.outbox[0]["text"]
+
+
+def test_a_reply_sends_the_link_to_evaluate(cast):
+    appeal = cast.appeal_in(S.SIGNED)
+    deliver()
+    sms.outbox.clear()
+    services.reply(appeal, actor=member(cast, "handler"), result="resolved", content="已维修")
+    deliver()
+    [message] = sms.outbox
+    assert message["template"] == SmsMessage.Template.APPEAL_REPLIED
+    assert residents.private_path(appeal) in message["text"]
+
+
+def test_no_phone_no_message(cast):
+    services.create_appeal(cast.intake_data(contact_phone=""), actor=member(cast, "grid_worker"), channel="patrol")
+    deliver()
+    assert sms.outbox == []
+
+
+def test_a_sent_message_keeps_no_secret(cast):
+    cast.submit()
+    deliver()
+    row = SmsMessage.objects.get()
+    assert row.sent_at is not None and row.params["link"] == "***"
+    assert deliver() == (0, 0)  # sent once
+
+
+def test_a_failed_message_is_tried_again_and_sent_once(cast, monkeypatch):
+    cast.submit()
+    outbox.deliver_pending()
+    monkeypatch.setattr(sms.LocmemBackend, "send", lambda *a, **k: 1 / 0)
+    assert sms.send_pending() == 0
+    row = SmsMessage.objects.get()
+    assert row.sent_at is None and row.attempts == 1 and "division" in row.last_error
+    monkeypatch.undo()
+    assert sms.send_pending() == 1
+    assert sms.send_pending() == 0
+    assert len(sms.outbox) == 1

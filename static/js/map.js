@@ -1,7 +1,9 @@
 /* Hubiying maps: a pin picker on the intake forms ([data-map-pick]) and a
  * read-only pin on the staff request page ([data-map-show]).
- * Without tiles configured (MAP_TILE_URL empty) the pin sits on a plain grid.
- * Without JavaScript or Leaflet the pages work with the address field only. */
+ * Without tiles configured (MAP_TILE_URL empty) the map draws the known
+ * communities and compounds as labelled points: tapping one puts the pin there
+ * and picks its community in the form. Without JavaScript or Leaflet the pages
+ * work with the address field only. */
 (function () {
   "use strict";
   if (!window.L) return;
@@ -15,14 +17,36 @@
     }
   }
 
-  function makeMap(box, cfg, center, options) {
+  function makeMap(box, cfg, center, options, onPlace) {
     var map = L.map(box, Object.assign({ center: center, zoom: cfg.zoom || 15, attributionControl: !!cfg.tiles }, options || {}));
     if (cfg.tiles) {
       L.tileLayer(cfg.tiles, { maxZoom: 19 }).addTo(map);
     } else {
       box.classList.add("map-plain");
+      drawPlaces(map, cfg.places || [], onPlace);
     }
     return map;
+  }
+
+  // The tree's places, labelled, for a map without tiles.
+  function drawPlaces(map, places, onPlace) {
+    var bounds = [];
+    places.forEach(function (p) {
+      var community = p.kind === "community";
+      var dot = L.circleMarker([p.lat, p.lng], {
+        radius: community ? 7 : 5, weight: 2, color: community ? "#a61b1b" : "#4a5560",
+        fillColor: community ? "#f3c6c3" : "#ffffff", fillOpacity: 1
+      }).addTo(map);
+      dot.bindTooltip(p.name, { permanent: true, direction: "right", className: "map-label" + (community ? " community" : "") });
+      if (onPlace) {
+        dot.on("click", function (e) {
+          L.DomEvent.stopPropagation(e);
+          onPlace(p, L.latLng(p.lat, p.lng));
+        });
+      }
+      bounds.push([p.lat, p.lng]);
+    });
+    return bounds;
   }
 
   function picker(wrap, cfg) {
@@ -33,8 +57,19 @@
     var box = wrap.querySelector("[data-map]");
     wrap.hidden = false;
     var start = lat.value && lng.value ? [parseFloat(lat.value), parseFloat(lng.value)] : cfg.center;
-    var map = makeMap(box, cfg, start);
+    var community = form.querySelector('select[name="community"]');
     var marker = null;
+    var map = makeMap(box, cfg, start, null, function (p, latlng) {
+      place(latlng);
+      if (community && p.community) {
+        community.value = p.community;
+        community.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      if (status) status.textContent = "\u2713 " + p.name;
+    });
+    if (!cfg.tiles && cfg.places && cfg.places.length && !(lat.value && lng.value)) {
+      map.fitBounds(cfg.places.map(function (p) { return [p.lat, p.lng]; }), { padding: [24, 24], maxZoom: 16 });
+    }
 
     function place(latlng) {
       if (marker) {

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from appeals.models import Appeal, Status
+from conftest import deliver
+from notifications import sms
 from organisations.models import PersonalDataView
 
 from .conftest import DESKTOP, PHONE, small_png
@@ -73,6 +75,7 @@ def test_a_request_goes_from_a_residents_phone_to_closed(cast, live_server, brow
     shots(office, "appeal-dispatched-desktop")
     appeal.refresh_from_db()
     assert appeal.status == Status.DISPATCHED and appeal.unit == cast.community_unit
+    deliver()  # the background worker (make run starts it beside the server)
 
     # 3. The community handler is told, signs for it and replies, on a phone.
     handler = browser.new_context(**PHONE).new_page()
@@ -90,7 +93,8 @@ def test_a_request_goes_from_a_residents_phone_to_closed(cast, live_server, brow
     handler.click("form[data-reveal] button")
     handler.wait_for_selector("a[data-phone]")
     assert handler.text_content("[data-phone]").strip() == "13899912345"
-    assert PersonalDataView.objects.filter(viewer=cast.handler, subject=f"appeal:{appeal.pk}").count() == 1
+    assert set(PersonalDataView.objects.filter(viewer=cast.handler, subject=f"appeal:{appeal.pk}")
+               .values_list("field", flat=True)) == {"contact_name", "contact_phone"}
     handler.check("#id_reply_result_0")
     handler.fill("#id_reply_content", "已联系物业维修，电梯已恢复运行。")
     shots(handler, "appeal-signed-handler-phone")
@@ -99,17 +103,28 @@ def test_a_request_goes_from_a_residents_phone_to_closed(cast, live_server, brow
     appeal.refresh_from_db()
     assert appeal.status == Status.REPLIED
 
-    # 4. The resident evaluates with the tracking number and the phone's last digits.
+    # 4. The resident, without the private link at hand, tracks the number, has a
+    #    code sent to the phone left with the request, and evaluates.
     phone.goto(f"{base}/track/")
     phone.fill("#id_no", tracking_no.lower())
     phone.click("form[data-form=track] button[type=submit]")
-    phone.wait_for_selector("[data-go=evaluate]")
+    phone.wait_for_selector("[data-prove]")
     assert "13899912345" not in phone.content() and "王秀兰" not in phone.content()
+    assert phone.locator("[data-go=evaluate]").count() == 0  # the number alone does not evaluate
     shots(phone, "track-replied-phone")
+    phone.click("[data-prove] button[type=submit]")
+    phone.wait_for_selector("[data-code-sent]")
+    deliver()
+    code = [m for m in sms.outbox if m["template"] == "one_time_code"][-1]["params"]["code"]
+    phone.fill("#id_code", code)
+    shots(phone, "code-phone")
+    phone.click("form[data-form=code] button[type=submit]")
+    phone.wait_for_selector("[data-what-i-wrote]")
+    assert "老人上下楼很困难" in phone.text_content("[data-what-i-wrote]")
+    shots(phone, "track-private-replied-phone")
     phone.click("[data-go=evaluate]")
-    phone.fill("#id_phone_digits", "2345")
     phone.check("input[name=rating][value=satisfied]")
-    phone.fill("#id_comment", "修得很快，谢谢！")
+    phone.fill("#id_evaluate_comment", "修得很快，谢谢！")
     shots(phone, "evaluate-phone")
     phone.click("form[data-form=evaluate] button[type=submit]")
     phone.wait_for_selector("article.track[data-status=closed]")

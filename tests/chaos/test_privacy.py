@@ -61,11 +61,11 @@ def make_requests(cast):
 def test_public_pages_show_no_phone_name_or_exact_address(cast):
     appeals = make_requests(cast)
     client = Client()
-    pages = ["/", "/submit/", "/track/"]
+    pages = ["/", "/submit/", "/track/", "/track/mine/"]
     for appeal in appeals:
         pages += [
             f"/track/{appeal.tracking_no}/",
-            f"/track/{appeal.tracking_no}/evaluate/",
+            f"/track/{appeal.tracking_no}/code/",
             f"/track/?no={appeal.tracking_no}",
         ]
     shown = 0
@@ -95,13 +95,19 @@ def test_public_api_answers_show_no_phone_name_or_exact_address(cast):
         assert response.status_code in (200, 201), response.content
         text = response.content.decode()
         assert not leaks(text), (response.request["PATH_INFO"], leaks(text))
-    # A wrong last-four guess does not echo the phone either.
+    # A wrong token, a code request and a wrong code echo nothing private either.
     replied = appeals[-1]
-    wrong = anonymous.post(
-        f"/api/v1/track/{replied.tracking_no}/evaluate", {"rating": "satisfied", "phone_last4": "0000"}, format="json"
-    )
-    assert wrong.status_code == 403
-    assert not leaks(wrong.content.decode())
+    probes = [
+        anonymous.post(f"/api/v1/track/{replied.tracking_no}/evaluate", {"rating": "satisfied", "token": "a" * 24},
+                       format="json"),
+        anonymous.post(f"/api/v1/track/{replied.tracking_no}/code"),
+        anonymous.post(f"/api/v1/track/{replied.tracking_no}/verify", {"code": "000000"}, format="json"),
+        anonymous.post("/api/v1/track/lookup/code", {"phone": "13912345678"}, format="json"),
+        anonymous.post("/api/v1/track/lookup", {"phone": "13912345678", "code": "000000"}, format="json"),
+    ]
+    assert [p.status_code for p in probes] == [403, 202, 403, 202, 403]
+    for probe in probes:
+        assert not leaks(probe.content.decode()), probe.content
 
 
 def test_staff_lists_show_phones_masked_only(cast):

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from appeals import services
-from appeals.models import Appeal, AppealEvent, DailyCounter, IdempotencyKey, Status
+from appeals.models import Appeal, AppealEvent, CoUnit, IdempotencyKey, Status
 from notifications.models import Notification
 from organisations.models import Role
 
@@ -29,8 +29,10 @@ ACTOR_OF = {
     "return": "handler", "start": "handler", "request-extension": "handler", "approve-extension": "dispatcher",
     "reply": "handler", "evaluate": "resident", "reopen": "dispatcher", "close": "dispatcher",
     "merge": "dispatcher", "withdraw": "resident", "urge": "supervisor", "supervise": "supervisor",
-    "note": "dispatcher",
+    "note": "dispatcher", "co-sign": "property_handler", "co-reply": "property_handler", "callback": "dispatcher",
 }
+# The co-unit (协办) the co-unit actions are tested with: the compound's property company.
+CO_STAGE = {S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.REOPENED}
 
 
 def at(text: str) -> datetime:
@@ -93,6 +95,12 @@ def prepare(cast, action: str, appeal: Appeal) -> dict:
         if appeal.pending_extension_days is None:
             services.request_extension(appeal, actor=member(cast, "handler"), days=2, reason="等待电梯配件到货")
             appeal.refresh_from_db()
+    if action in ("co-sign", "co-reply") and appeal.status in CO_STAGE:
+        CoUnit.objects.get_or_create(appeal=appeal, unit=cast.property)
+    if action == "close" and appeal.status == S.REPLIED and appeal.callback_at is None:
+        # A dispatcher closes a replied request once the resident was asked.
+        services.callback(appeal, actor=member(cast, "supervisor"), reached=False, comment="无人接听")
+        appeal.refresh_from_db()
     kwargs = {
         "register": {},
         "reject": {"reason": "重复提交"},
@@ -111,6 +119,9 @@ def prepare(cast, action: str, appeal: Appeal) -> dict:
         "urge": {"content": "请尽快办理"},
         "supervise": {"content": "列入督办，三个工作日内办结"},
         "note": {"content": "已电话联系居民，约定明早上门"},
+        "co-sign": {},
+        "co-reply": {"content": "物业已安排电工配合维修"},
+        "callback": {"reached": True, "rating": "dissatisfied", "comment": "电梯仍有异响"},
     }[action]
     if action == "merge":
         kwargs = {"into": cast.appeal_in(S.REGISTERED).pk}
@@ -126,7 +137,7 @@ def snapshot(appeal: Appeal | None = None) -> dict:
     state = {
         "events": list(AppealEvent.objects.order_by("pk").values_list("pk", flat=True)),
         "appeals": Appeal.objects.count(),
-        "counters": list(DailyCounter.objects.values_list("day", "last")),
+        "co_parts": list(CoUnit.objects.order_by("pk").values_list("pk", "signed_at", "replied_at", "content")),
         "keys": IdempotencyKey.objects.count(),
         "notifications": Notification.objects.count(),
     }
@@ -170,6 +181,9 @@ def states_inside(action: str) -> list[str]:
     return [s for s in ALL_STATES if s in services.TRANSITIONS[action].sources]
 
 
+PEOPLE_ACTIONS = list(services.ACTIONS)  # the actions people take (the table also holds the platform's own)
+
+
 def members_without(action: str, *, also_allowed: tuple[str, ...] = ()) -> list[str]:
     """Cast members holding none of the action's roles where it matters
     (the outsider and the other town's dispatcher hold the role elsewhere)."""
@@ -189,6 +203,7 @@ TYPICAL_STATE = {
     "return": S.DISPATCHED, "start": S.SIGNED, "request-extension": S.SIGNED, "approve-extension": S.SIGNED,
     "reply": S.SIGNED, "evaluate": S.REPLIED, "reopen": S.EVALUATED, "close": S.REPLIED, "merge": S.SUBMITTED,
     "withdraw": S.SUBMITTED, "urge": S.DISPATCHED, "supervise": S.DISPATCHED, "note": S.DISPATCHED,
+    "co-sign": S.DISPATCHED, "co-reply": S.DISPATCHED, "callback": S.REPLIED,
 }
 
 

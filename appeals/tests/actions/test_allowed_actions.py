@@ -8,7 +8,7 @@ from appeals import services
 from appeals.errors import Forbidden, WrongState
 from appeals.models import Appeal, Status
 
-from ._support import ALL_STATES, MEMBERS, appeal_in, member, perform, prepare
+from ._support import ALL_STATES, MEMBERS, PEOPLE_ACTIONS, appeal_in, member, perform, prepare
 
 S = Status
 
@@ -43,7 +43,7 @@ def test_allowed_actions_agree_with_what_the_functions_accept(cast, state):
     disagreements = []
     for name in MEMBERS:
         user = member(cast, name)
-        for action in services.TRANSITIONS:
+        for action in PEOPLE_ACTIONS:
             offered, accepted = _accepts(cast, action, appeal, user)
             if offered != accepted:
                 disagreements.append((name, action, offered, accepted))
@@ -66,8 +66,10 @@ EXPECTED = {
         "dispatcher": {"merge", "note"}, "leader": set(), "outsider": set(),
     },
     S.REPLIED: {
-        "resident": {"evaluate"}, "handler": {"note"}, "dispatcher": {"evaluate", "close", "note"},
-        "supervisor": {"evaluate", "supervise", "note"}, "leader": set(), "outsider": set(),
+        # Closing waits until the resident was asked (a call-back or the end of the window);
+        # the handling unit never records the evaluation of its own reply.
+        "resident": {"evaluate"}, "handler": {"note"}, "dispatcher": {"callback", "note"},
+        "supervisor": {"callback", "supervise", "note"}, "leader": set(), "outsider": set(),
     },
     S.EVALUATED: {
         "resident": set(), "handler": {"note"}, "dispatcher": {"reopen", "close", "note"},
@@ -93,3 +95,14 @@ def test_nobody_without_an_account_is_offered_anything(cast):
     appeal = appeal_in(cast, S.SUBMITTED)
     assert services.allowed_actions(appeal, AnonymousUser()) == []
     assert services.allowed_actions(appeal, None) == []
+
+
+def test_a_co_units_handler_is_offered_its_part_and_the_lead_unit_is_not(cast):
+    appeal = appeal_in(cast, S.DISPATCHED)
+    # Dispatched to the community office; the property company joins as a co-unit.
+    from appeals.models import CoUnit
+
+    CoUnit.objects.create(appeal=appeal, unit=cast.property)
+    appeal = Appeal.objects.get(pk=appeal.pk)
+    assert set(services.allowed_actions(appeal, member(cast, "property_handler"))) == {"co-sign", "co-reply", "note"}
+    assert "co-sign" not in services.allowed_actions(appeal, member(cast, "handler"))

@@ -3,7 +3,7 @@
 import pytest
 
 from appeals import services
-from appeals.errors import Invalid
+from appeals.errors import Invalid, NotFound
 from appeals.models import Status
 
 from ._support import (
@@ -68,30 +68,30 @@ def test_the_town_dispatcher_may_dispatch_to_a_county_department(cast):
 
 def test_the_outsiders_unit_cannot_be_chosen(cast):
     appeal = cast.appeal_in(S.REGISTERED)
-    error = refused(Invalid, lambda: services.dispatch(appeal, actor=member(cast, "dispatcher"),
-                                                       unit=cast.other_unit.pk), appeal, field="unit")
-    assert error.status == 400
+    error = refused(NotFound, lambda: services.dispatch(appeal, actor=member(cast, "dispatcher"),
+                                                        unit=cast.other_unit.pk), appeal, field="unit")
+    assert error.status == 404  # a unit this dispatcher may not choose is not there for them
 
 
 def test_the_outsiders_unit_cannot_be_a_co_unit(cast):
     appeal = cast.appeal_in(S.REGISTERED)
-    refused(Invalid, lambda: services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk,
-                                               co_units=[cast.other_unit.pk]), appeal, field="co_units")
+    refused(NotFound, lambda: services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk,
+                                                co_units=[cast.other_unit.pk]), appeal, field="co_units")
 
 
 def test_an_inactive_unit_cannot_be_chosen(cast):
     cast.property.active = False
     cast.property.save()
     appeal = cast.appeal_in(S.REGISTERED)
-    refused(Invalid, lambda: services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.property.pk),
+    refused(NotFound, lambda: services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.property.pk),
             appeal, field="unit")
 
 
 @pytest.mark.parametrize("unit", [None, "", "abc", 999999, [1]])
 def test_a_missing_or_unknown_unit_is_refused(cast, unit):
     appeal = cast.appeal_in(S.REGISTERED)
-    refused(Invalid, lambda: services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=unit), appeal,
-            field="unit")
+    refused(NotFound if unit == 999999 else Invalid,
+            lambda: services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=unit), appeal, field="unit")
 
 
 def test_redispatching_replaces_the_co_units(cast):

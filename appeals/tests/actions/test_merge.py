@@ -3,7 +3,7 @@
 import pytest
 
 from appeals import services
-from appeals.errors import Invalid
+from appeals.errors import Invalid, NotFound, WrongState
 from appeals.models import Status
 
 from ._support import (
@@ -39,7 +39,7 @@ def test_dispatcher_merges_a_duplicate_into_an_open_request(cast, state):
 
 def test_a_request_cannot_be_merged_into_itself(cast):
     appeal = cast.appeal_in(S.REGISTERED)
-    refused(Invalid, lambda: services.merge(appeal, actor=member(cast, "dispatcher"), into=appeal.pk), appeal,
+    refused(WrongState, lambda: services.merge(appeal, actor=member(cast, "dispatcher"), into=appeal.pk), appeal,
             field="into")
 
 
@@ -47,7 +47,7 @@ def test_a_request_cannot_be_merged_into_itself(cast):
 def test_a_request_cannot_be_merged_into_a_finished_one(cast, finished):
     target = appeal_in(cast, finished)
     appeal = cast.appeal_in(S.REGISTERED)
-    refused(Invalid, lambda: services.merge(appeal, actor=member(cast, "dispatcher"), into=target), appeal,
+    refused(WrongState, lambda: services.merge(appeal, actor=member(cast, "dispatcher"), into=target), appeal,
             field="into")
 
 
@@ -55,15 +55,15 @@ def test_a_request_cannot_be_merged_into_one_the_dispatcher_cannot_see(cast):
     target, _ = services.create_appeal(cast.intake_data(community="CJ-YA-BJ", address="北京南路12号"),
                                        actor=member(cast, "resident"))
     appeal = cast.appeal_in(S.REGISTERED)
-    refused(Invalid, lambda: services.merge(appeal, actor=member(cast, "dispatcher"), into=target.pk), appeal,
+    refused(NotFound, lambda: services.merge(appeal, actor=member(cast, "dispatcher"), into=target.pk), appeal,
             field="into")
 
 
 @pytest.mark.parametrize("into", [None, "", "abc", 999999])
 def test_a_missing_or_unknown_target_is_refused(cast, into):
     appeal = cast.appeal_in(S.REGISTERED)
-    refused(Invalid, lambda: services.merge(appeal, actor=member(cast, "dispatcher"), into=into), appeal,
-            field="into")
+    refused(NotFound if into == 999999 else Invalid,
+            lambda: services.merge(appeal, actor=member(cast, "dispatcher"), into=into), appeal, field="into")
 
 
 @pytest.mark.parametrize("state", wrong_states("merge"))

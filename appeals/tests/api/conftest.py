@@ -36,7 +36,7 @@ def assert_error(response, status: int, code: str | None = None, field: str | No
     """The response is an error of the API's one shape."""
     body = response.json()
     assert response.status_code == status, body
-    assert set(body) <= {"code", "detail", "field"} and body["detail"], body
+    assert set(body) <= {"code", "detail", "field", "errors"} and body["detail"], body
     if code is not None:
         assert body["code"] == code, body
     if field is not None:

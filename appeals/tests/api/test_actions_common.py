@@ -60,12 +60,18 @@ def test_get_on_an_action_is_405(cast, api):
     assert_error(api(cast.dispatcher).get(f"/api/v1/appeals/{appeal.pk}/register"), 405, "method_not_allowed")
 
 
-def test_a_form_encoded_action_works_too(cast, api):
+def test_a_form_encoded_action_is_415_and_changes_nothing(cast, api):
+    """The API takes JSON (and multipart where photos come: intake, the reply), as its schema says."""
     appeal = cast.appeal_in(Status.REGISTERED)
-    response = api(cast.dispatcher).post(f"/api/v1/appeals/{appeal.pk}/reject", {"reason": "不属于受理范围"})
-    assert response.status_code == 200, response.json()
+    for fmt in ("multipart",):
+        response = api(cast.dispatcher).post(f"/api/v1/appeals/{appeal.pk}/reject", {"reason": "不属于受理范围"},
+                                             format=fmt)
+        assert_error(response, 415, "unsupported_media_type")
+    response = api(cast.dispatcher).post(f"/api/v1/appeals/{appeal.pk}/reject", "reason=x",
+                                         content_type="application/x-www-form-urlencoded")
+    assert_error(response, 415, "unsupported_media_type")
     appeal.refresh_from_db()
-    assert appeal.reject_reason == "不属于受理范围"
+    assert appeal.status == Status.REGISTERED and appeal.reject_reason == ""
 
 
 def test_acting_on_a_stale_copy_is_refused_not_doubled(cast, act):

@@ -33,7 +33,6 @@ CASES = {
         bad_bodies=[
             ({}, "unit"),
             ({"unit": "城管"}, "unit"),
-            (lambda c, a: {"unit": c.other_unit.pk}, "unit"),  # not the dispatcher's to choose
             (lambda c, a: {"unit": c.property.pk, "co_units": ["x"]}, "co_units.0"),
         ],
     ),
@@ -52,7 +51,7 @@ CASES = {
         bad_bodies=[({"reason": ""}, "reason")],
     ),
     "close": t.Case(
-        prepare=lambda c: c.appeal_in(Status.REPLIED), actor="dispatcher", wrong_actor="handler",
+        prepare=lambda c: c.appeal_in(Status.EVALUATED), actor="dispatcher", wrong_actor="handler",
         check=lambda a: a.status == Status.CLOSED and a.closed_at is not None,
         wrong_state=lambda c: c.appeal_in(Status.IN_PROGRESS),
         bad_bodies=[({"note": {"a": 1}}, "note")],
@@ -62,7 +61,7 @@ CASES = {
         body=lambda c, a: {"into": c.submit(title="3号楼电梯停运").pk},
         check=lambda a: a.status == Status.MERGED and a.merged_into.title == "3号楼电梯停运",
         wrong_state=lambda c: c.appeal_in(Status.REPLIED),
-        bad_bodies=[(lambda c, a: {"into": a.pk}, "into"), ({"into": "下一个"}, "into"), ({}, "into")],
+        bad_bodies=[({"into": "下一个"}, "into"), ({}, "into"), ({"into": 0}, "into")],
     ),
 }
 ACTIONS = list(CASES)
@@ -108,7 +107,7 @@ def test_refused_extension_leaves_the_reply_deadline(cast, act):
     assert appeal.events.get(action="approve-extension").data["approve"] is False
 
 
-def test_approve_accepts_the_words_true_and_false_from_a_form(cast, api):
+def test_approve_accepts_the_words_true_and_false(cast, api):
     appeal = with_pending_extension(cast)
     response = api(cast.dispatcher).post(f"/api/v1/appeals/{appeal.pk}/approve-extension", {"approve": "true"})
     assert response.status_code == 200, response.json()
@@ -123,3 +122,19 @@ def test_dispatch_answers_with_the_new_deadlines_and_units(cast, act):
     assert body["deadlines"]["step_due"] and body["deadlines"]["handle_due"]
     assert body["timeline"][-1]["action"] == "dispatch"
     assert body["timeline"][-1]["actor"] == "dispatcher"
+
+
+def test_a_unit_the_dispatcher_may_not_choose_is_not_found(cast, act):
+    appeal = cast.appeal_in(Status.REGISTERED)
+    for body in ({"unit": cast.other_unit.pk}, {"unit": 999999}, {"unit": cast.property.pk, "co_units": [999999]}):
+        field = "co_units" if "co_units" in body else "unit"
+        assert_error(act(cast.dispatcher, appeal, "dispatch", body), 404, "not_found", field)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.REGISTERED
+
+
+def test_merging_into_itself_or_a_finished_request_is_a_conflict(cast, act):
+    appeal, finished = cast.appeal_in(Status.REGISTERED), cast.appeal_in(Status.CLOSED)
+    assert_error(act(cast.dispatcher, appeal, "merge", {"into": appeal.pk}), 409, "wrong_state", "into")
+    assert_error(act(cast.dispatcher, appeal, "merge", {"into": finished.pk}), 409, "wrong_state", "into")
+    assert_error(act(cast.dispatcher, appeal, "merge", {"into": 999999}), 404, "not_found", "into")

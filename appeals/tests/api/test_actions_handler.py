@@ -96,8 +96,9 @@ def test_second_extension_request_while_one_waits_is_409(cast, act):
     assert appeal.pending_extension_days == 2
 
 
-def test_handler_events_show_the_unit_not_the_person(cast, act):
+def test_handler_events_name_the_unit_and_to_staff_the_person(cast, act):
     appeal = cast.appeal_in(Status.DISPATCHED)
     body = act(cast.handler, appeal, "sign").json()
-    assert body["timeline"][-1] == {**body["timeline"][-1], "action": "sign", "actor": "花城社区居委会"}
+    assert body["timeline"][-1] == {**body["timeline"][-1], "action": "sign", "actor": "handler",
+                                    "unit": "花城社区居委会"}
     assert "sign" not in body["allowed_actions"] and "reply" in body["allowed_actions"]

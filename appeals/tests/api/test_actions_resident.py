@@ -73,7 +73,25 @@ def test_another_resident_cannot_find_someone_elses_request(cast, act):
 
 def test_dispatcher_records_a_call_back_evaluation(cast, act):
     appeal = cast.appeal_in(Status.REPLIED)
-    response = act(cast.dispatcher, appeal, "evaluate", {"rating": "basically_satisfied"})
-    assert response.status_code == 200
+    assert_error(act(cast.dispatcher, appeal, "evaluate", {"rating": "satisfied"}), 403, "forbidden")
+    response = act(cast.dispatcher, appeal, "callback", {"outcome": "basically_satisfied"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["evaluation"]["via"] == "callback"
     event = appeal.events.get(action="evaluate")
-    assert event.data["callback"] is True and event.actor == cast.dispatcher
+    assert event.data["channel"] == "callback" and event.actor == cast.dispatcher
+
+
+def test_a_call_back_that_reached_nobody_lets_the_dispatcher_close(cast, act):
+    appeal = cast.appeal_in(Status.REPLIED)
+    assert_error(act(cast.dispatcher, appeal, "close"), 409, "wrong_state")
+    body = act(cast.supervisor, appeal, "callback", {"outcome": "unreached", "comment": "无人接听"}).json()
+    assert body["status"] == "replied" and "close" not in body["allowed_actions"]  # the supervisor does not close
+    assert act(cast.dispatcher, appeal, "close").json()["status"] == "closed"
+
+
+def test_the_signed_in_residents_api_evaluation_says_so(cast, act):
+    appeal = cast.appeal_in(Status.REPLIED)
+    body = act(cast.resident, appeal, "evaluate", {"rating": "dissatisfied"}).json()
+    assert body["evaluation"]["via"] == "api"
+    assert appeal.events.get(action="evaluate").data == {"rating": "dissatisfied", "channel": "api",
+                                                           "proof": "account"}

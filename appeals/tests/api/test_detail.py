@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from appeals import services
-from appeals.models import Status
+from appeals.models import AppealPhoto, Status
 from organisations.models import PersonalDataView
 
 from .conftest import assert_error, with_pending_extension
@@ -26,7 +26,8 @@ def test_dispatcher_sees_the_whole_request(cast, api):
     assert body["unit"] == {"id": cast.community_unit.pk, "name": "花城社区居委会"} and body["co_units"] == []
     assert [e["action"] for e in body["timeline"]] == ["submit", "register", "dispatch"]
     submit, register, dispatch = body["timeline"]
-    assert submit["from_status"] == "" and submit["to_status"] == "submitted" and submit["actor"] == "resident"
+    # The resident is "the resident" to staff, never their account name (it may be a phone number).
+    assert submit["from_status"] == "" and submit["to_status"] == "submitted" and submit["actor"] == "居民本人"
     assert register["actor"] == "dispatcher" and register["public"] is True and register["at"]
     deadlines = body["deadlines"]
     assert set(deadlines) == {"step_due", "step_warn_at", "handle_due", "deadline_state", "deadline_estimated",
@@ -43,27 +44,36 @@ def test_contact_is_masked_unless_revealed(cast, api):
     assert not PersonalDataView.objects.exists()
 
 
-def test_handler_who_must_call_sees_the_full_phone_and_the_view_is_logged(cast, api):
+def test_handler_who_must_call_sees_the_full_contact_and_both_fields_are_logged(cast, api):
     appeal = cast.appeal_in(Status.DISPATCHED)
-    body = get(api, cast.handler, appeal, reveal="contact")
-    assert body["contact"] == {"name": "王秀兰", "phone": "13899912345", "masked": False}
-    log = PersonalDataView.objects.get()
-    assert log.viewer == cast.handler and log.subject == f"appeal:{appeal.pk}"
+    response = api(cast.handler).post(f"/api/v1/appeals/{appeal.pk}/contact")
+    assert response.status_code == 200
+    assert response.json() == {"name": "王秀兰", "phone": "13899912345", "masked": False}
+    logged = PersonalDataView.objects.order_by("field")
+    assert [(v.viewer, v.subject, v.field) for v in logged] == [
+        (cast.handler, f"appeal:{appeal.pk}", "contact_name"), (cast.handler, f"appeal:{appeal.pk}", "contact_phone")]
+
+
+def test_reading_a_request_never_reveals_or_logs_the_contact(cast, api):
+    appeal = cast.appeal_in(Status.DISPATCHED)
+    body = get(api, cast.handler, appeal, reveal="contact")  # the old query parameter does nothing
+    assert body["contact"]["masked"] is True and not PersonalDataView.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["leader", "supervisor", "grid_worker"])
-def test_others_asking_to_reveal_still_see_a_masked_phone(cast, api, who):
+def test_others_asking_for_the_contact_are_refused_and_nothing_is_logged(cast, api, who):
     appeal = cast.appeal_in(Status.DISPATCHED)
-    body = get(api, getattr(cast, who), appeal, reveal="contact")
-    assert body["contact"]["phone"] == "138****2345" and body["contact"]["masked"] is True
+    assert_error(api(getattr(cast, who)).post(f"/api/v1/appeals/{appeal.pk}/contact"), 403, "forbidden")
     assert not PersonalDataView.objects.exists()
 
 
 def test_anonymous_residents_contact_is_shown_to_nobody(cast, api):
     appeal = cast.appeal_in(Status.DISPATCHED, anonymous=True)
-    body = get(api, cast.handler, appeal, reveal="contact")
+    body = get(api, cast.handler, appeal)
     assert body["contact"]["phone"] == "" and body["contact"]["masked"] is True
     assert "王秀兰" not in str(body)
+    assert_error(api(cast.handler).post(f"/api/v1/appeals/{appeal.pk}/contact"), 403, "forbidden")
+    assert not PersonalDataView.objects.exists()
 
 
 def test_resident_sees_the_public_timeline_without_staff_names(cast, api):
@@ -73,7 +83,7 @@ def test_resident_sees_the_public_timeline_without_staff_names(cast, api):
     assert [e["action"] for e in body["timeline"]] == ["submit", "register", "dispatch", "sign"]
     assert "居民情绪激动" not in str(body)
     actors = [e["actor"] for e in body["timeline"]]
-    assert actors == ["resident", "", "", "花城社区居委会"]
+    assert actors == ["", "", "", "花城社区居委会"]  # a resident knows staff only by their unit
     assert set(body["allowed_actions"]) == {"withdraw"}
 
 
@@ -112,10 +122,17 @@ def test_co_units_and_photos_are_listed(cast, api):
     services.dispatch(appeal, actor=cast.fresh(cast.dispatcher), unit=cast.property.pk,
                       co_units=[cast.community_unit.pk])
     body = get(api, cast.handler, appeal)  # a co-unit's handler
-    assert body["co_units"] == [{"id": cast.community_unit.pk, "name": "花城社区居委会"}]
+    assert body["co_units"] == [{"unit": {"id": cast.community_unit.pk, "name": "花城社区居委会"},
+                                 "signed_at": None, "replied_at": None, "content": ""}]
     [photo] = body["photos"]
-    assert photo["url"].startswith("http://testserver/media/appeals/") and photo["url"].endswith(".jpg")
-    assert photo["width"] == 40
+    token = AppealPhoto.objects.get().token
+    assert photo["url"] == f"http://testserver/api/v1/appeals/{appeal.pk}/photos/{token}"
+    assert photo["width"] == 40 and photo["with_reply"] is False
+    # The photo itself comes through the same access check, never from the media folder.
+    image = api(cast.handler).get(photo["url"])
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert api(cast.outsider).get(photo["url"]).status_code == 404
+    assert api().get(photo["url"]).status_code in (401, 403)
 
 
 @pytest.mark.parametrize("who", ["outsider", "other_dispatcher", "property_handler"])

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from appeals import residents
 from appeals.models import Appeal, AppealPhoto
 
 from .conftest import assert_error
@@ -24,7 +25,8 @@ def test_anyone_may_submit_without_an_account(cast, api):
     assert response.status_code == 201, response.json()
     body = response.json()
     appeal = Appeal.objects.get()
-    assert body == {"id": appeal.pk, "tracking_no": appeal.tracking_no, "status": "submitted"}
+    assert body == {"id": appeal.pk, "tracking_no": appeal.tracking_no, "status": "submitted",
+                    "token": residents.token_for(appeal), "track_url": residents.private_url(appeal)}
     assert appeal.channel == "api" and appeal.submitted_by is None
     assert appeal.contact_phone == "13899912345" and appeal.node == cast.compound
     assert appeal.events.get().action == "submit"
@@ -70,8 +72,6 @@ def test_only_staff_may_use_a_staff_channel(cast, api, who):
 @pytest.mark.parametrize(
     "overrides, field",
     [
-        ({"category": "NOPE"}, "category"),
-        ({"category": "WY"}, "category"),  # has children: choose a specific one
         ({"type": "rumour"}, "type"),
         ({"urgency": "asap"}, "urgency"),
         ({"description": ""}, "description"),
@@ -92,6 +92,21 @@ def test_bad_fields_are_named_and_nothing_is_stored(cast, api, overrides, field)
     response = api().post("/api/v1/appeals", cast.intake_data(**overrides), format="json")
     assert_error(response, 400, "invalid", field)
     assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize("overrides", [{"category": "NOPE"}, {"category": "WY"}, {"community": "NOWHERE"}])
+def test_a_category_or_community_that_does_not_exist_is_404_and_named(cast, api, overrides):
+    """The body had the right shape (the schema cannot know which codes exist): not a 400.
+    A first-level category with children is no place to file a request either."""
+    response = api().post("/api/v1/appeals", cast.intake_data(**overrides), format="json")
+    field = next(iter(overrides))
+    assert_error(response, 404, f"unknown_{field}", field)
+    assert not Appeal.objects.exists()
+
+
+def test_staff_registering_get_no_token_the_resident_gets_it_by_sms(cast, api):
+    body = api(cast.grid_worker).post("/api/v1/appeals", cast.intake_data(channel="walk_in"), format="json").json()
+    assert body["token"] is None and body["track_url"] is None
 
 
 def test_missing_category_is_named(cast, api):

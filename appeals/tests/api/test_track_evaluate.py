@@ -1,81 +1,86 @@
-"""POST /api/v1/track/{tracking_no}/evaluate: rating by tracking number and phone digits."""
+"""POST /api/v1/track/{tracking_no}/evaluate: the resident rates the reply,
+proven by the request's private token — the number alone is not enough."""
 
 from __future__ import annotations
 
-from appeals.models import Status
+import pytest
+
+from appeals import residents
+from appeals.models import Appeal, Status
 
 from .conftest import assert_error
 
+S = Status
+
 
 def evaluate(api, appeal, **body):
-    data = {"phone_last4": "2345", "rating": "satisfied", **body}
+    data = {"token": residents.token_for(appeal), "rating": "satisfied", **body}
     return api().post(f"/api/v1/track/{appeal.tracking_no}/evaluate", data, format="json")
 
 
-def test_right_phone_digits_record_the_rating_and_close(cast, api):
-    appeal = cast.appeal_in(Status.REPLIED)
-    response = evaluate(api, appeal, comment="修得很快")
+def state_of(appeal: Appeal) -> tuple:
+    row = Appeal.objects.get(pk=appeal.pk)
+    return row.status, row.version, row.rating, list(row.events.values_list("pk", flat=True))
+
+
+def test_the_private_token_records_the_rating_and_closes(cast, api):
+    appeal = cast.appeal_in(S.REPLIED)
+    response = evaluate(api, appeal, comment="很及时")
     assert response.status_code == 200, response.json()
-    assert response.json()["status"] == "closed" and response.json()["rating"] == "satisfied"
+    body = response.json()
+    assert body["status"] == "closed" and body["rating"] == "satisfied" and body["proven"] is True
     appeal.refresh_from_db()
-    assert appeal.status == Status.CLOSED and appeal.rating == "satisfied" and appeal.rating_comment == "修得很快"
+    assert appeal.status == S.CLOSED and appeal.evaluated_via == "api" and appeal.rating_comment == "很及时"
     event = appeal.events.get(action="evaluate")
-    assert event.actor is None and event.data["callback"] is False
+    assert event.actor is None and event.data == {"rating": "satisfied", "channel": "api", "proof": "token"}
 
 
 def test_dissatisfied_rating_waits_for_the_dispatcher(cast, api):
-    appeal = cast.appeal_in(Status.REPLIED)
+    appeal = cast.appeal_in(S.REPLIED)
     assert evaluate(api, appeal, rating="dissatisfied").json()["status"] == "evaluated"
-    appeal.refresh_from_db()
-    assert appeal.status == Status.EVALUATED
 
 
-def test_wrong_phone_digits_are_403_and_change_nothing(cast, api):
-    appeal = cast.appeal_in(Status.REPLIED)
-    assert_error(evaluate(api, appeal, phone_last4="1234"), 403, "phone_mismatch")
-    appeal.refresh_from_db()
-    assert appeal.status == Status.REPLIED and not appeal.events.filter(action="evaluate").exists()
+@pytest.mark.parametrize("token", ["a" * 24, "2" * 24])
+def test_a_wrong_token_is_403_and_changes_nothing(cast, api, token):
+    appeal = cast.appeal_in(S.REPLIED)
+    before = state_of(appeal)
+    assert_error(evaluate(api, appeal, token=token), 403, "wrong_token", "token")
+    assert state_of(appeal) == before
 
 
-def test_five_wrong_tries_lock_the_number_for_the_hour(cast, api):
-    appeal = cast.appeal_in(Status.REPLIED)
-    for _ in range(5):
-        assert_error(evaluate(api, appeal, phone_last4="0000"), 403, "phone_mismatch")
-    response = evaluate(api, appeal)  # even the right digits now
-    assert_error(response, 429, "too_many_attempts")
-    assert int(response["Retry-After"]) > 0
-    appeal.refresh_from_db()
-    assert appeal.status == Status.REPLIED
+def test_the_number_and_the_phone_digits_no_longer_rate_a_request(cast, api):
+    appeal = cast.appeal_in(S.REPLIED)
+    before = state_of(appeal)
+    answer = api().post(f"/api/v1/track/{appeal.tracking_no}/evaluate", {"phone_last4": "2345", "rating":
+                        "satisfied"}, format="json")
+    assert_error(answer, 400, "invalid", "token")
+    assert state_of(appeal) == before
 
 
-def test_wrong_tries_on_one_request_do_not_lock_another(cast, api):
-    locked, other = cast.appeal_in(Status.REPLIED), cast.appeal_in(Status.REPLIED)
-    for _ in range(5):
-        evaluate(api, locked, phone_last4="0000")
-    assert evaluate(api, other).status_code == 200
+def test_another_requests_token_does_not_rate_this_one(cast, api):
+    appeal, other = cast.appeal_in(S.REPLIED), cast.appeal_in(S.REPLIED)
+    assert_error(evaluate(api, appeal, token=residents.token_for(other)), 403, "wrong_token")
 
 
 def test_a_request_not_yet_replied_cannot_be_rated(cast, api):
-    appeal = cast.appeal_in(Status.IN_PROGRESS)
+    appeal = cast.appeal_in(S.SIGNED)
     assert_error(evaluate(api, appeal), 409, "wrong_state")
 
 
 def test_bad_fields_are_named(cast, api):
-    appeal = cast.appeal_in(Status.REPLIED)
+    appeal = cast.appeal_in(S.REPLIED)
     assert_error(evaluate(api, appeal, rating="great"), 400, "invalid", "rating")
-    assert_error(evaluate(api, appeal, phone_last4="23"), 400, "invalid", "phone_last4")
-    assert_error(evaluate(api, appeal, phone_last4="23a5"), 400, "invalid", "phone_last4")
-    appeal.refresh_from_db()
-    assert appeal.status == Status.REPLIED
+    assert_error(evaluate(api, appeal, comment="好" * 501), 400, "invalid", "comment")
 
 
-def test_a_request_without_a_phone_cannot_be_rated_this_way(cast, api):
-    appeal = cast.appeal_in(Status.REPLIED)
-    appeal.__class__.objects.filter(pk=appeal.pk).update(contact_phone="")
-    assert_error(evaluate(api, appeal, phone_last4="0000"), 403, "phone_mismatch")
+def test_one_client_is_limited_in_its_tries(cast, api, settings):
+    settings.HUBIYING_RATE_LIMITS = {**settings.HUBIYING_RATE_LIMITS, "track-act": (2, 600)}
+    appeal = cast.appeal_in(S.REPLIED)
+    answers = [evaluate(api, appeal, token="a" * 24) for _ in range(3)]
+    assert [a.status_code for a in answers] == [403, 403, 429]
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 600
 
 
 def test_unknown_number_is_404(db, api):
-    response = api().post("/api/v1/track/HBY-20260101-9999/evaluate", {"phone_last4": "1234", "rating": "satisfied"},
-                          format="json")
-    assert_error(response, 404, "not_found")
+    assert_error(api().post("/api/v1/track/HBY-20260101-ZZZZZZ/evaluate", {"token": "a" * 24, "rating":
+                 "satisfied"}, format="json"), 404, "not_found")

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from appeals import services
+from conftest import deliver
 
 from .conftest import png
 
@@ -76,12 +77,16 @@ def test_photos_are_served_only_to_those_who_see_the_request(as_user, client, ca
     assert as_user(cast.outsider).get(url).status_code == 404
 
 
-def test_opening_a_request_marks_its_notifications_read(as_user, cast, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        appeal = cast.appeal_in("dispatched")
+def test_opening_a_notification_marks_it_read_and_shows_its_request(as_user, cast):
+    appeal = cast.appeal_in("dispatched")
+    deliver()
     handler = cast.handler
-    assert handler.notifications.filter(read_at__isnull=True).count() == 1
-    page(as_user(handler), appeal)
+    client = as_user(handler)
+    page(client, appeal)
+    assert handler.notifications.filter(read_at__isnull=True).count() == 1  # reading the page writes nothing
+    item = handler.notifications.get()
+    response = client.post(reverse("notification_open", args=[item.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("appeal_detail", args=[appeal.pk])
     assert handler.notifications.filter(read_at__isnull=True).count() == 0
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from appeals import residents
 from appeals.models import Appeal, AppealEvent, AppealPhoto, Status
 
 from .conftest import png
@@ -42,13 +43,16 @@ def test_a_resident_submits_and_sees_the_tracking_number(client, cast):
     response = client.post(reverse("submit"), {**form_data(), "photos": [png("a.png"), png("b.png")]})
     appeal = Appeal.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("submit_thanks", args=[appeal.tracking_no])
+    assert response["Location"] == reverse("submit_thanks", args=[appeal.tracking_no, residents.token_for(appeal)])
     assert appeal.status == Status.SUBMITTED and appeal.channel == Appeal.Channel.WEB
     assert appeal.contact_phone == "13899912345" and appeal.submitted_by is None
     assert appeal.node == cast.compound  # 花城小区 named in the address
     assert appeal.photos.count() == 2
-    thanks = client.get(response["Location"])
-    assert appeal.tracking_no in thanks.content.decode()
+    thanks = client.get(response["Location"]).content.decode()
+    assert appeal.tracking_no in thanks
+    # The private link, to keep: it alone speaks for the request.
+    assert "data-private-link" in thanks and residents.private_path(appeal) in thanks
+    assert "138****2345" in thanks  # it goes by text message too
 
 
 def test_a_map_pin_places_the_request(client, cast):
@@ -115,8 +119,10 @@ def test_user_text_is_escaped_on_the_page(client, cast):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
 
-def test_the_thanks_page_of_an_unknown_number_is_not_found(client, db):
-    assert client.get(reverse("submit_thanks", args=["HBY-20260101-9999"])).status_code == 404
+def test_the_thanks_page_needs_the_private_token(client, cast):
+    assert client.get(reverse("submit_thanks", args=["HBY-20260101-ZZZZZZ", "a" * 24])).status_code == 404
+    appeal = cast.submit()
+    assert client.get(reverse("submit_thanks", args=[appeal.tracking_no, "a" * 24])).status_code == 404
 
 
 def test_an_empty_form_lists_every_missing_field_at_once(client, cast):

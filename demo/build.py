@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db.models import Max, Q
+from django.db.models import Q
 
-from appeals.models import Appeal, Category, DailyCounter, TimeLimit
+from appeals.models import Appeal, Category, TimeLimit
 from organisations.models import Node, PersonalDataView, Role, Unit
 
 from . import catalogue, places, texts
@@ -114,7 +114,6 @@ def wipe() -> None:
     nodes = list(Node.objects.filter(root_q).values_list("pk", "path"))
     for depth in sorted({path.count("/") for _pk, path in nodes}, reverse=True):
         Node.objects.filter(pk__in=[pk for pk, path in nodes if path.count("/") == depth]).delete()
-    _reset_counters()
 
 
 def _delete_appeals(ids: set[int]) -> None:
@@ -128,18 +127,6 @@ def _delete_appeals(ids: set[int]) -> None:
             break
         Appeal.objects.filter(pk__in=batch).delete()
         ids -= batch
-
-
-def _reset_counters() -> None:
-    """Tracking-number counters follow the requests that are left, so a
-    reload numbers the demo requests the same way again."""
-    for counter in DailyCounter.objects.all():
-        prefix = f"HBY-{counter.day:%Y%m%d}-"
-        last = Appeal.objects.filter(tracking_no__startswith=prefix).aggregate(m=Max("tracking_no"))["m"]
-        if last is None:
-            counter.delete()
-        else:
-            DailyCounter.objects.filter(day=counter.day).update(last=int(last.rsplit("-", 1)[1]))
 
 
 # --- Build -------------------------------------------------------------------

@@ -358,12 +358,15 @@ class Planner:
         def add(action, **args):
             steps.append(Step(action, args))
 
+        co_units: list = []  # the current round's co-units: each replies to its part before the lead unit
+
         def head(unit=right):
             if not staff_intake:
                 add("register")
             co = []
             if unit.kind == "department" and rng.random() < 0.1:
                 co = [self.demo.community_unit[story.community.node.pk]]
+            co_units[:] = co
             add("dispatch", unit=unit, co_units=co)
 
         def handle(start=None):
@@ -374,6 +377,9 @@ class Planner:
                 add("note", content=rng.choice(texts.NOTES))
 
         def reply(unit=right):
+            for co in co_units:
+                add("co_reply", unit=co, content=texts.fill(rng.choice(texts.CO_REPLIES),
+                                                            {"thing": self.demo.things[story.category]}))
             result = weighted(rng, [("resolved", 80), ("explained", 14), ("unsolvable", 6)])
             result, content = self.reply_text(story, unit, result)
             add("reply", result=result, content=content)
@@ -446,6 +452,7 @@ class Planner:
         elif kind == "closed_returned":
             head(wrong)
             add("return", reason=rng.choice(texts.RETURN_REASONS))
+            co_units[:] = []
             add("dispatch", unit=right, co_units=[])
             handle()
             reply()
@@ -508,6 +515,7 @@ class Planner:
             "urge": (600, 2880),
             "supervise": (120, 1440),
             "reply": (2000, 12000) if story.category in catalogue.LONG_HANDLING else (120, 5000),
+            "co_reply": (60, 2000),
             "reopen": (60, 600),
             "close": (600, 3000),
             "merge": (10, 300),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from appeals import intake, services
+from appeals import intake, residents, services
 from appeals.models import Appeal
 from organisations.access import scopes_of
 
@@ -80,12 +80,18 @@ class Player:
             return services.supervise(appeal, actor=supervisor, content=args["content"])
         if a == "reply":
             return services.reply(appeal, actor=handler, result=args["result"], content=args["content"])
+        if a == "co_reply":
+            co_handler = self.demo.handler_of[args["unit"].pk]
+            services.co_sign(appeal, actor=co_handler)
+            return services.co_reply(appeal, actor=co_handler, content=args["content"])
         if a == "evaluate":
             if args["by"] == "tracking":
-                return services.evaluate(appeal, actor=None, rating=args["rating"], comment=args["comment"],
-                                         via_tracking=True)
-            actor = story.resident if args["by"] == "resident" else dispatcher
-            return services.evaluate(appeal, actor=actor, rating=args["rating"], comment=args["comment"])
+                return services.evaluate(appeal, token=residents.token_for(appeal), rating=args["rating"],
+                                         comment=args["comment"])
+            if args["by"] == "resident":
+                return services.evaluate(appeal, actor=story.resident, rating=args["rating"],
+                                         comment=args["comment"])
+            return services.callback(appeal, actor=dispatcher, rating=args["rating"], comment=args["comment"])
         if a == "reopen":
             return services.reopen(appeal, actor=dispatcher, reason=args["reason"])
         if a == "close":

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError
 
 from appeals.models import Status
-from organisations.demo import load
+from demo.loader import load
 from organisations.models import Node
 
 

@@ -417,3 +417,10 @@ def mobile(rng: random.Random) -> str:
 
 def fill(template: str, values: dict) -> str:
     return template.format(**values)
+
+# A co-unit's part, for the lead unit ({thing}: what the request is about).
+CO_REPLIES = [
+    "社区已入户核实{thing}情况，已向居民说明处理进度，请牵头单位安排维修。",
+    "本社区已配合现场查看{thing}，网格员每日跟进，如需协助请联系社区办公室。",
+    "协办情况：社区已通知楼栋长协助张贴告示，并联系居民约定上门时间。",
+]

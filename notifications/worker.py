@@ -1,0 +1,59 @@
+"""The background work, in one place: what `manage.py run_worker` does in a
+loop (started by `make run`) and `manage.py run_timers` does once (cron).
+
+Nothing a person sees depends on it running: overdue and due-soon are read
+from stored deadlines. What waits for it is delivery (notifications and text
+messages) and the timers (closing requests whose evaluation window ended).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.db import close_old_connections
+
+from . import outbox
+
+logger = logging.getLogger("hubiying.worker")
+TIMER_SECONDS = 60  # how often the loop runs the timers
+
+
+@dataclass
+class Pass:
+    notifications: int = 0
+    messages: int = 0
+    closed: int = 0
+
+
+def deliver() -> Pass:
+    made, sent = outbox.drain()
+    return Pass(notifications=made, messages=sent)
+
+
+def timers() -> Pass:
+    from appeals.services import close_expired_evaluations
+
+    closed = close_expired_evaluations()
+    # What the timers wrote (a close tells nobody today) is delivered in the same pass.
+    done = deliver()
+    done.closed = closed
+    return done
+
+
+def loop(interval: float = 1.0, *, stop=lambda: False) -> None:
+    """Delivers every `interval` seconds and runs the timers every minute; an
+    error is logged and the loop goes on (the next pass retries)."""
+    last_timers = 0.0
+    while not stop():
+        close_old_connections()
+        try:
+            if time.monotonic() - last_timers >= TIMER_SECONDS:
+                timers()
+                last_timers = time.monotonic()
+            else:
+                deliver()
+        except Exception:  # noqa: BLE001 — a worker outlives one failed pass
+            logger.exception("worker pass failed")
+        time.sleep(interval)
