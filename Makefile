@@ -50,9 +50,10 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn hubiying.wsgi -w 2 -b $(HOST):$(PORT)
 
+# Reload the demo county (development: refused beside a real county's data).
 demo: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	HUBIYING_DEBUG=1 $(BIN)/python manage.py load_demo
 
 # Debian's chromium and a CJK font for the browser tests (root on CI machines).
 browser-deps:

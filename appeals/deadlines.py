@@ -14,7 +14,19 @@ from decimal import Decimal
 from hubiying.refdata import Reference
 from workcalendar.calendar import Deadline, WorkCalendar
 
-from .models import Appeal, TimeLimit
+from .models import Appeal, Status, TimeLimit
+
+# The step whose deadline runs in each state, timed from `step_started` (none in the
+# others; while the unit handles the request, its step is the reply deadline).
+STEP_OF_STATE = {
+    Status.SUBMITTED: TimeLimit.Step.DISPATCH,
+    Status.REGISTERED: TimeLimit.Step.DISPATCH,
+    Status.RETURNED: TimeLimit.Step.DISPATCH,
+    Status.DISPATCHED: TimeLimit.Step.SIGN,
+    Status.REOPENED: TimeLimit.Step.SIGN,
+    Status.REPLIED: TimeLimit.Step.EVALUATE,
+}
+HANDLING = {Status.SIGNED, Status.IN_PROGRESS}
 
 MAX_EXTENSIONS = 3
 MAX_EXTENSION_DAYS = 3
@@ -112,3 +124,43 @@ def warn_time(calendar: WorkCalendar, start: datetime, due: datetime, clock: str
 
 def extend(calendar: WorkCalendar, due: datetime, days: int) -> Deadline:
     return calendar.add_working_days(due, days)
+
+
+def recompute(appeal: Appeal, events, calendar: WorkCalendar) -> dict:
+    """The stored deadline fields of `appeal` as `calendar` gives them now,
+    worked out again from the moments each step started (its timeline
+    `events`, oldest first): the current step, the reply deadline with its
+    approved extensions, supervision, the reply's on-time flag, and whether any
+    of them is still an estimate."""
+    fields: dict = {}
+    estimated = False
+    rounds = [e for e in events if e.action in ("dispatch", "reopen") and not (e.data or {}).get("on_the_spot")]
+    handle_due = appeal.handle_due
+    if rounds and appeal.handle_due is not None:
+        start = rounds[-1]
+        due = step_deadline(TimeLimit.Step.HANDLE, appeal, start.at, calendar)
+        handle_due, estimated = due.due, due.estimated
+        for event in events:
+            data = event.data or {}
+            if event.action == "approve-extension" and data.get("approve") and event.at >= start.at:
+                extended = extend(calendar, handle_due, int(data.get("days") or 0))
+                handle_due, estimated = extended.at, estimated or extended.estimated
+        fields["handle_due"] = handle_due
+    step = STEP_OF_STATE.get(appeal.status)
+    if step is not None and appeal.step_started is not None:
+        d = step_deadline(step, appeal, appeal.step_started, calendar)
+        fields.update(step_warn_at=d.warn_at, step_due=d.due)
+        estimated = estimated or d.estimated
+    elif appeal.status in HANDLING and appeal.step_started is not None and handle_due is not None:
+        _amount, clock = limit_for(TimeLimit.Step.HANDLE, appeal)
+        fields.update(step_due=handle_due, step_warn_at=warn_time(calendar, appeal.step_started, handle_due, clock))
+    supervisions = [e for e in events if e.action == "supervise"]
+    if appeal.supervised and supervisions:
+        d = step_deadline(TimeLimit.Step.SUPERVISE, appeal, supervisions[-1].at, calendar)
+        fields["supervise_due"] = d.due
+        estimated = estimated or d.estimated
+    if appeal.replied_at is not None and handle_due is not None and not any(
+            (e.data or {}).get("on_the_spot") for e in events if e.action == "reply"):
+        fields["reply_on_time"] = appeal.replied_at <= handle_due
+    fields["deadline_estimated"] = estimated
+    return {name: value for name, value in fields.items() if getattr(appeal, name) != value}

@@ -440,6 +440,40 @@ def close_expired_evaluations(now: datetime | None = None) -> int:
     return closed
 
 
+def recalculate_estimated(years=()) -> int:
+    """After the admin entered a year's schedule: every request whose stored
+    deadlines were estimates gets them worked out again on the calendar as it
+    is now (and loses the mark where the year is known), with the reply's
+    on-time flag; each change is an internal timeline event. Returns how many
+    requests changed."""
+    calendar = WorkCalendar.load()
+    changed = 0
+    for appeal in Appeal.objects.filter(deadline_estimated=True).select_related("category").iterator():
+        events = list(appeal.events.order_by("at", "pk"))
+        changes = deadlines.recompute(appeal, events, calendar)
+        if not changes:
+            continue
+        before = {k: _iso(getattr(appeal, k)) for k in changes}
+        try:
+            with transaction.atomic():
+                commit(appeal, SYSTEM, "recalculate", changes=changes, public=False,
+                       data={"years": sorted(years), "before": before,
+                             "after": {k: _iso(v) for k, v in changes.items()}})
+        except Conflict:
+            continue  # acted on meanwhile: its new step was timed on the new calendar anyway
+        changed += 1
+    return changed
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def recalculate_on_schedule_change(sender, years=(), **kwargs) -> None:
+    """workcalendar.signals.schedule_changed: the admin entered or corrected days."""
+    recalculate_estimated(years)
+
+
 # The actions people take, by the name the pages and the API use.
 ACTIONS = {
     "register": register,

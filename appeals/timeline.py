@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +38,7 @@ EVENT_LABELS = {
     "note": gettext_lazy("Internal note"),
     "escalate": gettext_lazy("Escalated"),
     "recalculate": gettext_lazy("Deadlines recalculated"),
+    "reassign": gettext_lazy("Dispatching level changed"),
 }
 
 RESULT_LABELS = dict(Appeal.Result.choices)
@@ -135,8 +137,11 @@ def staff_timeline(appeal: Appeal) -> list[Entry]:
             details.append(_("co-units: %(units)s") % {"units": "、".join(data["co_unit_names"])})
         if event.action == "reply" and data.get("co_note"):
             details.append(_("without the co-units' parts: %(why)s") % {"why": data["co_note"]})
-        if event.action == "recalculate" and data.get("year"):
-            details.append(_("the %(year)s calendar was entered") % {"year": data["year"]})
+        if event.action == "recalculate" and data.get("years"):
+            details.append(_("the %(year)s calendar was entered") % {"year": "、".join(map(str, data["years"]))})
+        if event.action == "recalculate" and (data.get("after") or {}).get("handle_due"):
+            due = datetime.fromisoformat(data["after"]["handle_due"])
+            details.append(_("reply due %(due)s") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")})
         entries.append(Entry(
             action=event.action, label=label(event.action), at=event.at, status=event.get_to_status_display(),
             unit=_unit(event), text=event.note, details=details,

@@ -24,7 +24,7 @@ from workcalendar.calendar import WorkCalendar
 
 from . import access, deadlines
 from .errors import Conflict, Forbidden, Invalid, WrongState
-from .models import BEFORE_REPLY, Appeal, AppealEvent, Status, TimeLimit
+from .models import BEFORE_REPLY, Appeal, AppealEvent, Status
 
 R = Role.Name
 S = Status
@@ -97,21 +97,13 @@ TRANSITIONS: dict[str, Rule] = dict([
     _rule("supervise", OPEN, None, R.SUPERVISOR),
     _rule("note", ALL, None, R.GRID_WORKER, R.HANDLER, access.CO_HANDLER, R.DISPATCHER, R.SUPERVISOR),
     _rule("recalculate", ALL, None),
+    # The tree moved under the request (appeals.paths, written in bulk in the move's transaction).
+    _rule("reassign", ALL, None),
 ])
 
 # The actions people take (what allowed_actions() may offer); "callback" stands
 # for both call-back rules, reached or not.
 PEOPLE_ACTIONS = [name for name, rule in TRANSITIONS.items() if not rule.internal and name != "callback-unreached"]
-
-# The step whose deadline runs in each state (none in the others).
-STEP_OF_STATE = {
-    S.SUBMITTED: TimeLimit.Step.DISPATCH,
-    S.REGISTERED: TimeLimit.Step.DISPATCH,
-    S.RETURNED: TimeLimit.Step.DISPATCH,
-    S.DISPATCHED: TimeLimit.Step.SIGN,
-    S.REOPENED: TimeLimit.Step.SIGN,
-    S.REPLIED: TimeLimit.Step.EVALUATE,
-}
 
 HANDLER_EVENTS = {"sign", "return", "start", "request-extension", "reply"}
 

@@ -6,6 +6,7 @@ Requests are made afterwards by `stories.py`, through the real services.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -107,13 +108,36 @@ def wipe() -> None:
 
     users = get_user_model().objects.filter(username__in=demo_usernames())
     PersonalDataView.objects.filter(viewer__in=users).delete()
-    Role.objects.filter(Q(user__in=users) | Q(unit__in=units) | Q(node__in=Node.objects.filter(root_q))).delete()
+    # Only the demo's own accounts lose their roles: a real person's role on a demo
+    # node or unit stays, and then protects that node or unit (the load is refused).
+    Role.objects.filter(user__in=users).delete()
     users.delete()
     units.delete()
     # Children before parents: the parent key protects.
     nodes = list(Node.objects.filter(root_q).values_list("pk", "path"))
     for depth in sorted({path.count("/") for _pk, path in nodes}, reverse=True):
         Node.objects.filter(pk__in=[pk for pk, path in nodes if path.count("/") == depth]).delete()
+
+
+def foreign_data() -> list[str]:
+    """What the database holds that the demo did not make (a real county's data)."""
+    found = []
+    users = get_user_model().objects.exclude(username__in=demo_usernames())
+    if users.exists():
+        names = list(users.order_by("username").values_list("username", flat=True)[:5])
+        found.append(f"{users.count()} accounts ({', '.join(names)}…)")
+    roots = [f"/{code}/" for code in ROOT_CODES]
+    nodes = Node.objects.exclude(path__regex=r"^(" + "|".join(re.escape(r) for r in roots) + ")")
+    if nodes.exists():
+        found.append(f"{nodes.count()} places of the tree ({', '.join(nodes.values_list('name', flat=True)[:5])}…)")
+    units = Unit.objects.exclude(code__in=set(_handled_unit_codes()) | {"HTB-HC-JWH", "CJ-NB-JWH"})
+    if units.exists():
+        found.append(f"{units.count()} handling units")
+    return found
+
+
+def demo_exists() -> bool:
+    return Node.objects.filter(code__in=ROOT_CODES, parent__isnull=True).exists()
 
 
 def _delete_appeals(ids: set[int]) -> None:

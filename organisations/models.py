@@ -51,15 +51,19 @@ class Node(models.Model):
             raise ValidationError({"parent": _("A node cannot be moved under itself.")})
 
     def save(self, *args, **kwargs) -> None:
+        """Moving a node (a new parent or code) moves its whole subtree, and
+        every copy of its paths elsewhere (signals.node_moved), in one transaction."""
         old_path = self.path
         self.path = (self.parent.path if self.parent_id else "/") + self.code + "/"
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
-                # Moving or renaming a node moves its whole subtree.
                 Node.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                     path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1))
                 )
+                from .signals import node_moved
+
+                node_moved.send(sender=Node, node=self, old_path=old_path, new_path=self.path)
 
     def contains(self, other: Node | None) -> bool:
         return other is not None and other.path.startswith(self.path)

@@ -1,10 +1,27 @@
 """The administrator's corrections to the official calendar: single days
-(holidays, adjusted working days 调休) and the years entered by hand."""
+(holidays, adjusted working days 调休), and the years entered by hand, with the
+whole schedule of a year typed in one go. Every change tells whoever keeps
+deadlines (workcalendar.signals.schedule_changed): appeals recalculates the
+deadlines it had to estimate."""
 
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .calendar import package_covers
 from .models import CalendarDay, CalendarYear
+from .signals import schedule_changed
+
+
+def _changed(years) -> None:
+    schedule_changed.send(sender=CalendarYear, years=sorted(set(years)))
 
 
 @admin.register(CalendarDay)
@@ -21,12 +38,104 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
         return WEEKDAYS[day.date.weekday()]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _changed([obj.date.year])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _changed([obj.date.year])
+
+    def delete_queryset(self, request, queryset):
+        years = list(queryset.values_list("date__year", flat=True))
+        super().delete_queryset(request, queryset)
+        _changed(years)
+
+
+# One line of a year's schedule: a day or a range of days, off (休) or worked (班), and a note.
+LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*(?:~|至|到|\.\.)\s*(\d{4}-\d{2}-\d{2}))?\s+(休|班|off|work)\s*(.*)$")
+
+
+def parse_schedule(text: str, year: int) -> list[tuple[date, bool, str]]:
+    """The days of a schedule typed as the State Council publishes it, one
+    line each: "2027-02-06~2027-02-13 休 春节", "2027-02-14 班 春节调休"."""
+    days: list[tuple[date, bool, str]] = []
+    problems = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = LINE.match(line)
+        try:
+            first = date.fromisoformat(match.group(1)) if match else None
+            last = date.fromisoformat(match.group(2)) if match and match.group(2) else first
+        except ValueError:
+            first = last = None
+        if first is None or last < first or (last - first).days > 31:
+            problems.append(_("Line %(n)d is not a day or range of days followed by 休 or 班: %(line)s")
+                            % {"n": number, "line": line})
+            continue
+        if first.year != year or last.year != year:
+            problems.append(_("Line %(n)d is not in %(year)d: %(line)s") % {"n": number, "year": year, "line": line})
+            continue
+        worked = match.group(3) in ("班", "work")
+        for offset in range((last - first).days + 1):
+            days.append((first + timedelta(days=offset), worked, match.group(4).strip()[:100]))
+    if problems:
+        raise forms.ValidationError(problems)
+    return days
+
+
+EXAMPLE = "2027-02-06~2027-02-13 休 春节\n2027-02-14 班 春节调休"
+
+
+class CalendarYearForm(forms.ModelForm):
+    schedule = forms.CharField(
+        label=_("The year's holidays and adjusted working days"), required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "placeholder": EXAMPLE}),
+        help_text=_("One line each, as the State Council publishes them: a day or a range (with ~), then 休 (off) "
+                    "or 班 (worked), then a note. Every other day counts as an ordinary weekday or weekend."),
+    )
+
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "note", "schedule"]
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year")
+        if year and data.get("schedule"):
+            try:
+                data["days"] = parse_schedule(data["schedule"], year)
+            except forms.ValidationError as error:
+                self.add_error("schedule", error)
+        return data
+
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
     """Mark a year as entered once all its holidays and adjusted working days
     are in; until then its deadlines are computed on weekdays and flagged as
-    estimated."""
+    estimated. What the calendar package knows of a year always stays."""
 
-    list_display = ("year", "note")
+    form = CalendarYearForm
+    list_display = ("year", "note", "from_package")
     ordering = ("-year",)
+
+    @admin.display(description=_("in the calendar package"), boolean=True)
+    def from_package(self, year: CalendarYear) -> bool:
+        return package_covers(year.year)
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for day, worked, note in form.cleaned_data.get("days", []):
+            CalendarDay.objects.update_or_create(date=day, defaults={"is_workday": worked, "note": note})
+        _changed([obj.year])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _changed([obj.year])
+
+    def get_changeform_initial_data(self, request):
+        return {"year": request.GET.get("year") or timezone.localdate().year + 1}

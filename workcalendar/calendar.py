@@ -31,6 +31,20 @@ def _official_day(d: date) -> tuple[bool, bool]:
         return d.weekday() < 5, False
 
 
+def package_covers(year: int) -> bool:
+    """Whether the installed chinesecalendar package has the State Council's schedule for `year`."""
+    return _official_day(date(year, 6, 30))[1]
+
+
+def missing_years(today: date) -> list[int]:
+    """The years whose schedule is needed soon and not known: this year, and
+    from November on the next one (the State Council publishes it then, and
+    deadlines of December requests already run into January)."""
+    calendar = WorkCalendar.load()
+    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    return [y for y in years if not calendar.year_known(y)]
+
+
 def _load_reference() -> tuple[dict[date, bool], set[int]]:
     from .models import CalendarDay, CalendarYear
 
@@ -60,12 +74,20 @@ class WorkCalendar:
         return cls(overrides, years)
 
     def day(self, d: date) -> tuple[bool, bool]:
-        """(is_workday, known) for one date."""
+        """(is_workday, known) for one date: an override row, else the package,
+        else (a year the admin marked as entered) an ordinary weekday or
+        weekend, else Monday–Friday as an estimate. Marking a year as entered
+        never drops what the package knows about it."""
         if d in self.overrides:
             return self.overrides[d], True
-        if d.year in self.entered_years:
-            return d.weekday() < 5, True
-        return _official_day(d)
+        workday, known = _official_day(d)
+        if known:
+            return workday, True
+        return workday, d.year in self.entered_years
+
+    def year_known(self, year: int) -> bool:
+        """Whether the year's schedule is known (the package has it, or the admin entered it)."""
+        return year in self.entered_years or package_covers(year)
 
     def is_workday(self, d: date) -> bool:
         return self.day(d)[0]

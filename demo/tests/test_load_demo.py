@@ -44,7 +44,8 @@ def role_of(username: str) -> Role:
     return Role.objects.select_related("node", "unit").get(user__username=username)
 
 
-def test_load_demo_builds_the_county_with_500_requests_and_a_reload_gives_the_same_demo(db):
+def test_load_demo_builds_the_county_with_500_requests_and_a_reload_gives_the_same_demo(db, settings):
+    settings.DEBUG = True  # development: a reload replaces the demo
     output = load_demo()
     assert "500 requests" in output
 
@@ -139,3 +140,35 @@ def test_load_demo_refuses_a_nonsense_request_count(db):
     with pytest.raises(CommandError):
         load_demo(requests=3)
     assert not Node.objects.exists()
+
+
+def test_with_production_settings_a_loaded_demo_is_not_replaced_unless_forced(db, settings):
+    settings.DEBUG = False
+    load_demo(requests=30)  # an empty database: nothing to delete
+    first = snapshot()
+    with pytest.raises(CommandError, match="production settings"):
+        load_demo(requests=30)
+    assert snapshot() == first
+    load_demo("--force", requests=30)
+    assert Appeal.objects.count() == 30
+
+
+def test_beside_a_real_countys_data_nothing_is_deleted_unless_forced(cast, settings):
+    settings.DEBUG = True
+    real = cast.appeal_in(Status.DISPATCHED)
+    before = (Node.objects.count(), Role.objects.count(), Appeal.objects.count())
+    with pytest.raises(CommandError, match="not the demo's") as refused:
+        load_demo(requests=30)
+    assert "dispatcher" in str(refused.value) or "accounts" in str(refused.value)
+    assert (Node.objects.count(), Role.objects.count(), Appeal.objects.count()) == before
+    assert Appeal.objects.filter(pk=real.pk).exists()
+
+
+def test_a_forced_reload_never_deletes_a_real_persons_role(db, settings):
+    settings.DEBUG = True
+    load_demo(requests=30)
+    officer = get_user_model().objects.create_user("wangfang", password="pw")
+    role = Role.objects.create(user=officer, name=Role.Name.DISPATCHER, node=Node.objects.get(code="HTB-HTBZ"))
+    with pytest.raises(CommandError, match="cannot be replaced"):
+        load_demo("--force", requests=30)
+    assert Role.objects.filter(pk=role.pk).exists()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 import pytest
 
-from workcalendar.calendar import WorkCalendar
+from workcalendar.calendar import WorkCalendar, missing_years, package_covers
 from workcalendar.models import CalendarDay, CalendarYear
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -87,8 +87,8 @@ def test_working_days_skip_the_spring_festival():
 # --- beyond the package: estimates and the administrator's calendar ----------------------
 
 def test_a_year_the_package_does_not_cover_is_estimated_on_weekdays():
-    with pytest.raises(NotImplementedError):
-        chinese_calendar.is_workday(date(2027, 3, 1))
+    # conftest: the package is taken to know 2026 and before, whatever version is installed.
+    assert not package_covers(2027) and package_covers(2026)
     deadline = WorkCalendar().add_working_days(at("2027-03-05 10:00"), 1)  # Friday
     assert deadline.at == at("2027-03-08 18:00") and deadline.estimated is True
 
@@ -125,3 +125,19 @@ def test_deadlines_are_in_the_countys_time_zone():
     deadline = WorkCalendar().add_working_days(datetime(2026, 6, 8, 2, 0, tzinfo=ZoneInfo("UTC")), 1)
     assert deadline.at.utcoffset().total_seconds() == 8 * 3600
     assert deadline.at == at("2026-06-09 18:00")
+
+
+def test_marking_a_year_as_entered_never_drops_what_the_package_knows():
+    cal = WorkCalendar(entered_years={2026})
+    assert cal.day(date(2026, 10, 1)) == (False, True)  # National Day, from the package
+    assert cal.day(date(2026, 10, 10)) == (True, True)  # the Saturday worked in exchange
+    assert cal.add_working_days(at("2026-09-30 10:00"), 3).at == at("2026-10-10 18:00")
+
+
+def test_from_november_the_missing_schedule_of_next_year_is_reported(db):
+    assert missing_years(date(2026, 10, 31)) == []
+    assert missing_years(date(2026, 11, 1)) == [2027]
+    CalendarYear.objects.create(year=2027, note="国办发明电〔2026〕")
+    assert missing_years(date(2026, 11, 1)) == []
+    assert missing_years(date(2027, 3, 1)) == []
+    assert missing_years(date(2028, 1, 2)) == [2028]

@@ -1,0 +1,76 @@
+"""No GET request, page or API, writes to the database: pages and answers
+only read (delivering notifications, revealing a contact, marking something
+read and proving a resident are POSTs or the worker's). Every GET route of the
+URL configuration is read by every role, in and out of scope, and every
+statement it ran is a read."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from appeals import residents, services
+from appeals.models import AppealPhoto
+from appeals.tests.api import api_client
+from conftest import deliver
+from notifications.models import Notification
+
+from .conftest import ROLES, png_upload
+from .test_permission_matrix import client_for, fill, routes
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def writes_of(call) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+def test_no_staff_page_or_api_get_writes_anything(cast, far_appeal):
+    near, _ = services.create_appeal(cast.intake_data(), actor=None, photos=[png_upload()])
+    services.register(near, actor=cast.fresh(cast.dispatcher))
+    deliver()  # the worker has made everyone's notifications: now nothing is waiting
+    someone_elses = Notification.objects.create(user=cast.admin, event=far_appeal.events.first())
+    checked, failures = 0, []
+    for route, name in routes():
+        for role in ROLES:
+            user = None if role == "anonymous" else getattr(cast, role)
+            mine = Notification.objects.filter(user=user).first() if user else None
+            note = mine or someone_elses
+            for target, other in ((near, far_appeal), (far_appeal, near)):
+                for call in fill(name, route, cast, target, other, note):
+                    if call.method != "get":
+                        continue
+                    client = client_for(cast, role, call.api)
+                    written = writes_of(lambda client=client, call=call: client.get(call.url, call.data))
+                    checked += 1
+                    if written:
+                        failures.append(f"{role} GET {call.url}: {written[0][:120]}")
+    assert checked > 100
+    assert not failures, "\n".join(failures)
+
+
+def test_no_public_page_or_answer_writes_anything(cast):
+    appeal, _ = services.create_appeal(cast.intake_data(), actor=None, photos=[png_upload()])
+    deliver()
+    number, token = appeal.tracking_no, residents.token_for(appeal)
+    photo = AppealPhoto.objects.get(appeal=appeal).token
+    pages = ["/", "/submit/", "/track/", f"/track/?no={number}", "/track/mine/", f"/track/{number}/",
+             f"/track/{number}/code/", f"/track/{number}/{token}/", f"/track/{number}/{token}/evaluate/",
+             f"/track/{number}/{token}/withdraw/", f"/track/{number}/{token}/photos/{photo}/",
+             f"/submit/thanks/{number}/{token}/", "/login/", "/track/HBY-20260101-ZZZZZZ/"]
+    answers = ["/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
+               f"/api/v1/track/{number}/photos/{photo}?token={token}", "/api/v1/schema"]
+    client, api = Client(), api_client()
+    failures = []
+    for url in pages:
+        written = writes_of(lambda url=url: client.get(url))
+        if written:
+            failures.append(f"GET {url}: {written[0][:120]}")
+    for url in answers:
+        written = writes_of(lambda url=url: api.get(url))
+        if written:
+            failures.append(f"GET {url}: {written[0][:120]}")
+    assert not failures, "\n".join(failures)
