@@ -26,12 +26,11 @@ from hubiying import ratelimit
 from hubiying.paging import CappedPaginator
 from organisations.access import dispatchable_units
 
-from . import access, photos, residents, search, services, tracking
+from . import access, photos, residents, search, services
 from . import serializers as s
 from .access import get_appeal_for, visible_appeals
 from .catalogue import catalogue
 from .errors import Forbidden, Invalid, NotFound
-from .intake import clean_phone
 from .models import TERMINAL, Appeal, AppealPhoto, Category, EvaluationChannel
 
 ERR = s.ErrorSerializer
@@ -281,10 +280,10 @@ class AppealPhotoView(APIView):
     @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY, **errors(401, 404)}, tags=["appeals"])
     def get(self, request, pk: int, token: str):
         appeal = get_appeal_for(request.user, pk)
-        return _photo_response(appeal, token)
+        return photo_response(appeal, token)
 
 
-def _photo_response(appeal: Appeal, token: str):
+def photo_response(appeal: Appeal, token: str):
     photo = AppealPhoto.objects.filter(appeal=appeal, token=token).first()
     if photo is None:
         raise NotFound(_("No such photo."))
@@ -350,193 +349,3 @@ def make_action_view(action: str) -> type[AppealActionView]:
 
 
 ACTION_VIEWS = {action: make_action_view(action) for action in services.ACTIONS}
-
-
-# --- The public tracking page and the resident's proof --------------------------------
-
-TRACKING_PARAM = OpenApiParameter("tracking_no", str, OpenApiParameter.PATH, description=s.TRACKING_NO_HELP,
-                                  pattern=f"^{s.TRACKING_SHAPE}$")
-
-
-def _tracked(tracking_no: str) -> Appeal:
-    number = tracking.normalise(tracking_no)
-    appeal = None
-    if number:
-        appeal = Appeal.objects.select_related("category", "merged_into", "node").filter(tracking_no=number).first()
-    if appeal is None:
-        raise NotFound(_("No request has this tracking number."))
-    return appeal
-
-
-def _proven(appeal: Appeal, token: str | None) -> bool:
-    if token is None:
-        return False
-    if not residents.token_matches(appeal, token):
-        raise Forbidden(_("This private link is not the one of this request."), code="wrong_token", field="token")
-    return True
-
-
-def track_answer(request, appeal: Appeal, token: str | None) -> Response:
-    appeal = Appeal.objects.select_related("category", "merged_into", "node").get(pk=appeal.pk)
-    if _proven(appeal, token):
-        return Response(s.TrackResidentSerializer(appeal, context={"request": request, "resident": True}).data)
-    return Response(s.TrackSerializer(appeal, context={"request": request}).data)
-
-
-class PublicView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-
-
-class TrackView(PublicView):
-    """A request's public progress, for anyone holding its tracking number;
-    with the private token, the request as its resident sees it."""
-
-    @extend_schema(parameters=[TRACKING_PARAM, s.TrackQuerySerializer],
-                   responses={200: s.TrackResidentSerializer, **errors(400, 403, 404, 429)}, auth=[], tags=["track"],
-                   description="Without a token: the public fields only (TrackSerializer's). 120 reads a minute "
-                               "from one client.")
-    def get(self, request, tracking_no: str):
-        limit(request, "track")
-        query = s.TrackQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return track_answer(request, _tracked(tracking_no), query.validated_data.get("token"))
-
-
-class TrackPhotoView(PublicView):
-    """A photo of the request, for its resident (the private token)."""
-
-    @extend_schema(parameters=[TRACKING_PARAM, s.TrackQuerySerializer],
-                   responses={(200, "image/jpeg"): OpenApiTypes.BINARY, **errors(400, 403, 404, 429)}, auth=[],
-                   tags=["track"])
-    def get(self, request, tracking_no: str, photo: str):
-        limit(request, "track")
-        query = s.TrackQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        appeal = _tracked(tracking_no)
-        if not _proven(appeal, query.validated_data.get("token")):
-            raise Forbidden(_("Only the request's resident sees its photos."), code="wrong_token", field="token")
-        return _photo_response(appeal, photo)
-
-
-class TrackCodeView(PublicView):
-    """Sends a one-time code to the phone left with the request (to get its private token)."""
-
-    @extend_schema(parameters=[TRACKING_PARAM], request=None,
-                   responses={202: s.CodeSentSerializer, **errors(404, 409, 429)}, auth=[], tags=["track"],
-                   description="One code a minute and five an hour per request; 10 an hour from one client.")
-    def post(self, request, tracking_no: str):
-        appeal = _tracked(tracking_no)
-        limit(request, "code-send")
-        try:
-            residents.send_code(appeal)
-        except Invalid as exc:  # no phone on record: nothing a client could have sent differently
-            exc.status = 409
-            raise
-        return Response({"sent_to": access.mask_phone(appeal.contact_phone),
-                         "expires_in": residents.codes.CODE_MINUTES * 60}, status=status.HTTP_202_ACCEPTED)
-
-
-class TrackVerifyView(PublicView):
-    """Exchanges the one-time code for the request's private token."""
-
-    @extend_schema(parameters=[TRACKING_PARAM], request=s.TrackVerifySerializer,
-                   responses={200: s.TrackTokenSerializer, **errors(400, 403, 404, 409, 429)}, auth=[],
-                   tags=["track"], description="A wrong code answers 403 with the tries left; five wrong "
-                                               "codes end it (429 until a new one may be asked for).")
-    def post(self, request, tracking_no: str):
-        appeal = _tracked(tracking_no)
-        form = s.TrackVerifySerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        limit(request, "code-check")
-        token = _checked(lambda: residents.verify_code(appeal, form.validated_data["code"]))
-        return Response({"token": token, "track_url": residents.private_url(appeal)})
-
-
-def _checked(call):
-    """A code's refusal as the API tells it: a wrong code is a failed proof (403),
-    no code to check a conflict with the state (409)."""
-    try:
-        return call()
-    except Invalid as exc:
-        exc.status = 403 if exc.code == "wrong_code" else 409
-        raise
-
-
-class TrackResidentActionView(PublicView):
-    """Base of the resident's actions by tracking number and private token."""
-
-    input_serializer: type
-
-    def act(self, appeal: Appeal, data: dict) -> None:
-        raise NotImplementedError
-
-    def post(self, request, tracking_no: str):
-        appeal = _tracked(tracking_no)
-        form = self.input_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        limit(request, "track-act")
-        token = form.validated_data["token"]
-        _proven(appeal, token)
-        self.act(appeal, form.validated_data)
-        return track_answer(request, appeal, token)
-
-
-class TrackEvaluateView(TrackResidentActionView):
-    """The resident rates the reply."""
-
-    input_serializer = s.TrackEvaluateSerializer
-
-    def act(self, appeal: Appeal, data: dict) -> None:
-        services.evaluate(appeal, token=data["token"], rating=data["rating"], comment=data["comment"],
-                          channel=EvaluationChannel.API)
-
-    @extend_schema(parameters=[TRACKING_PARAM], request=s.TrackEvaluateSerializer,
-                   responses={200: s.TrackResidentSerializer, **errors(400, 403, 404, 409, 429)}, auth=[],
-                   tags=["track"])
-    def post(self, request, tracking_no: str):
-        return super().post(request, tracking_no)
-
-
-class TrackWithdrawView(TrackResidentActionView):
-    """The resident withdraws the request before the reply. 409 once it is replied to or closed."""
-
-    input_serializer = s.TrackWithdrawSerializer
-
-    def act(self, appeal: Appeal, data: dict) -> None:
-        services.withdraw(appeal, token=data["token"], reason=data["reason"])
-
-    @extend_schema(parameters=[TRACKING_PARAM], request=s.TrackWithdrawSerializer,
-                   responses={200: s.TrackResidentSerializer, **errors(400, 403, 404, 409, 429)}, auth=[],
-                   tags=["track"])
-    def post(self, request, tracking_no: str):
-        return super().post(request, tracking_no)
-
-
-class LookupCodeView(PublicView):
-    """Sends a one-time code to a phone, to list the requests left with it.
-    The answer is the same whether or not the phone left any."""
-
-    @extend_schema(request=s.LookupCodeSerializer, responses={202: None, **errors(400, 429)}, auth=[],
-                   tags=["track"])
-    def post(self, request):
-        form = s.LookupCodeSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        limit(request, "code-send")
-        residents.send_lookup_code(clean_phone(form.validated_data["phone"]))
-        return Response(status=status.HTTP_202_ACCEPTED)
-
-
-class LookupView(PublicView):
-    """The requests left with a phone (newest first, at most 50), each with its
-    private token, for the one-time code sent to it."""
-
-    @extend_schema(request=s.LookupSerializer, responses={200: s.LookupItemSerializer(many=True),
-                   **errors(400, 403, 409, 429)}, auth=[], tags=["track"])
-    def post(self, request):
-        form = s.LookupSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        limit(request, "code-check")
-        found = _checked(lambda: residents.lookup(clean_phone(form.validated_data["phone"]),
-                                                  form.validated_data["code"]))
-        return Response(s.LookupItemSerializer(found, many=True).data)

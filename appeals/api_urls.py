@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import api
+from . import api, track_api
 from .api_errors import not_found_view
 
 urlpatterns = [
@@ -21,14 +21,14 @@ urlpatterns = [
         path(f"appeals/<int:pk>/{action}", view.as_view(), name=f"api-appeal-{action}")
         for action, view in api.ACTION_VIEWS.items()
     ],
-    path("track/lookup/code", api.LookupCodeView.as_view(), name="api-track-lookup-code"),
-    path("track/lookup", api.LookupView.as_view(), name="api-track-lookup"),
-    path("track/<str:tracking_no>", api.TrackView.as_view(), name="api-track"),
-    path("track/<str:tracking_no>/photos/<str:photo>", api.TrackPhotoView.as_view(), name="api-track-photo"),
-    path("track/<str:tracking_no>/code", api.TrackCodeView.as_view(), name="api-track-code"),
-    path("track/<str:tracking_no>/verify", api.TrackVerifyView.as_view(), name="api-track-verify"),
-    path("track/<str:tracking_no>/evaluate", api.TrackEvaluateView.as_view(), name="api-track-evaluate"),
-    path("track/<str:tracking_no>/withdraw", api.TrackWithdrawView.as_view(), name="api-track-withdraw"),
+    path("track/lookup/code", track_api.LookupCodeView.as_view(), name="api-track-lookup-code"),
+    path("track/lookup", track_api.LookupView.as_view(), name="api-track-lookup"),
+    path("track/<str:tracking_no>", track_api.TrackView.as_view(), name="api-track"),
+    path("track/<str:tracking_no>/photos/<str:photo>", track_api.TrackPhotoView.as_view(), name="api-track-photo"),
+    path("track/<str:tracking_no>/code", track_api.TrackCodeView.as_view(), name="api-track-code"),
+    path("track/<str:tracking_no>/verify", track_api.TrackVerifyView.as_view(), name="api-track-verify"),
+    path("track/<str:tracking_no>/evaluate", track_api.TrackEvaluateView.as_view(), name="api-track-evaluate"),
+    path("track/<str:tracking_no>/withdraw", track_api.TrackWithdrawView.as_view(), name="api-track-withdraw"),
     # Unknown actions and endpoints answer JSON too (whatever the path holds, line breaks included).
     re_path(r"^[\s\S]*$", not_found_view, name="api-not-found"),
 ]

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from organisations.models import Node
+from organisations.tree import tree
+
 from . import access
 from .models import Appeal, AppealEvent, EvaluationChannel
 
@@ -50,6 +53,14 @@ CHANNEL_LABELS = {
 }
 # What the resident wrote on their own events: shown back to them once proven.
 RESIDENT_TEXT = {"evaluate", "withdraw"}
+
+
+def public_place(appeal: Appeal):
+    """The place as the public pages name it: the community (never a compound,
+    which may say where the resident lives)."""
+    places = tree()
+    node = places.by_id.get(appeal.node_id, appeal.node)
+    return places.ancestor_of_kind(node, Node.Kind.COMMUNITY) or node
 
 
 def label(action: str) -> str:

@@ -65,7 +65,7 @@ class Bench:
             "HUBIYING_BENCH": "1",
             "HUBIYING_DEBUG": "0",
             "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
-            "SECURE_COOKIES": "0",
+            "HUBIYING_HTTPS": "0",  # plain HTTP on loopback
             "DB_CONN_MAX_AGE": "600",
             "LOG_LEVEL": "ERROR",
             "BENCH_LUA_DIR": str(LUA),
@@ -257,8 +257,8 @@ class Bench:
         top = self.sql("SELECT c.code FROM appeals_appeal a JOIN appeals_category k ON k.id = a.category_id "
                        "JOIN appeals_category c ON c.id = k.parent_id GROUP BY c.code ORDER BY count(*) DESC "
                        "LIMIT 1")
-        s["list_filter"] = f"status=dispatched,signed,in_progress&category={top[0][0]}" if top else \
-            "status=dispatched,signed,in_progress"
+        states = "status=dispatched&status=signed&status=in_progress"
+        s["list_filter"] = f"{states}&category={top[0][0]}" if top else states
         list_path = "/api/v1/appeals?" + s["list_filter"]
         s["list_user"], s["queue_user"], s["action_user"] = a.supervisor, a.dispatcher, a.handler
 

@@ -6,6 +6,7 @@ expects HTTPS unless HUBIYING_HTTPS=0. HUBIYING_DEBUG=1 is development mode
 (`make dev`). The README lists every variable.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -95,6 +96,14 @@ TEMPLATES = [
                 "notifications.context.unread_count",
             ],
         },
+    },
+    {
+        # The queue rows only (templates/jinja2/work/rows.html): rendering them was the
+        # queue page's cost, measured (bench/README.md). Autoescaped like the rest.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True},
     },
 ]
 
@@ -213,6 +222,10 @@ else:
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env("HUBIYING_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
     }}
+# Two deployments sharing one cache (a Redis, a checkout's folder) never see each
+# other's counts: the keys carry the database they belong to.
+CACHES["default"]["KEY_PREFIX"] = env("HUBIYING_CACHE_PREFIX") or hashlib.sha1(
+    f"{DATABASES['default'].get('HOST', '')}/{DATABASES['default']['NAME']}".encode()).hexdigest()[:10]
 
 # --- The platform's own deployment facts ----------------------------------------
 # The address residents reach the site at, for the links sent by SMS.

@@ -32,8 +32,7 @@ from ..forms import (
 )
 from ..intake import clean_phone
 from ..models import Appeal, AppealPhoto, EvaluationChannel
-from ..serializers import community_of
-from ..timeline import public_timeline
+from ..timeline import public_place, public_timeline
 from .common import bound, limited, map_config
 
 RECENT_KEY = "hby_recent_tracking"
@@ -149,7 +148,7 @@ def track(request, tracking_no: str):
 def _track_context(appeal: Appeal, *, resident: bool, **extra) -> dict:
     return {
         "appeal": appeal,
-        "area": community_of(appeal),
+        "area": public_place(appeal),
         "timeline": public_timeline(appeal, resident=resident),
         "resident": resident,
         "token": residents.token_for(appeal) if resident else "",

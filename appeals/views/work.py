@@ -18,10 +18,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations.access import path_q, scopes_of
@@ -43,7 +45,7 @@ from .common import Counted, appeal_or_404, bound, limited, map_config, page_of,
 R = Role.Name
 S = Status
 LIST_RELATED = ("category", "category__parent", "node", "unit")
-# What a queue row reads of a request (templates/work/_rows.html); the names of
+# What a queue row reads of a request (templates/jinja2/work/queue.html); the names of
 # its category, place and unit come from ROW_NAMES, not from joins.
 QUEUE_ROW_FIELDS = (
     "tracking_no", "title", "urgency", "status", "step_due", "step_warn_at",
@@ -201,14 +203,31 @@ def workbench(request):
         rows = Counted(rows, current.count)  # the tab's count is this queryset's: no second COUNT
     page = page_of(request, rows)
     _prepare_rows(page.object_list, now)
-    return render(request, "work/workbench.html", {
-        "queues": queues, "current": current, "page": page, "filters": filters,
-        "categories": _category_filter_choices(), "statuses": S.choices, "now": now,
-    })
+    queue = {"queues": queues, "current": current, "rows": page.object_list, "filters": filters,
+             "categories": _category_filter_choices(), "statuses": S.choices, "t": _words(page.paginator.count)}
+    return render(request, "work/workbench.html", {"page": page, "queues": queues, "current": current,
+                                                   "queue": render_queue(queue)})
+
+
+def _words(count: int) -> dict:
+    """The words of the queue template, in the page's language."""
+    return {
+        "queues": _("Queues"), "search": _("Search"), "search_hint": _("Number, title or address"),
+        "category": _("Category"), "all_categories": _("All categories"), "status": _("Status"),
+        "all_states": _("All states"), "filter": _("Filter"), "tracking_no": _("Tracking number"),
+        "title": _("Title"), "place": _("Place"), "due": _("Due"), "urgent": _("Urgent"), "overdue": _("Overdue"),
+        "due_soon": _("Due soon"), "nothing": _("Nothing here."),
+        "count": ngettext("%(n)s request", "%(n)s requests", count) % {"n": count},
+    }
+
+
+def render_queue(context: dict) -> str:
+    """The queue's HTML from its Jinja2 template (autoescaped, so safe to insert)."""
+    return mark_safe(engines["jinja2"].get_template("work/queue.html").render(context))
 
 
 def _prepare_rows(appeals, now) -> None:
-    """What each queue row shows (templates/work/_rows.html), worked out here
+    """What each queue row shows (templates/jinja2/work/queue.html), worked out here
     once per row rather than through tags and filters in the template."""
     appeals = list(appeals)
     categories, places, units = catalogue().by_id, tree().by_id, unit_names()

@@ -28,25 +28,36 @@
     return map;
   }
 
+  var COMPOUND_LABELS_FROM = 16; // below this zoom only the communities are named
+
   // The tree's places, labelled, for a map without tiles.
   function drawPlaces(map, places, onPlace) {
-    var bounds = [];
+    var compounds = [];
     places.forEach(function (p) {
       var community = p.kind === "community";
       var dot = L.circleMarker([p.lat, p.lng], {
         radius: community ? 7 : 5, weight: 2, color: community ? "#a61b1b" : "#4a5560",
         fillColor: community ? "#f3c6c3" : "#ffffff", fillOpacity: 1
       }).addTo(map);
-      dot.bindTooltip(p.name, { permanent: true, direction: "right", className: "map-label" + (community ? " community" : "") });
+      dot.bindTooltip(p.name, { permanent: community, direction: "right",
+                                className: "map-label" + (community ? " community" : "") });
+      if (!community) compounds.push(dot);
       if (onPlace) {
         dot.on("click", function (e) {
           L.DomEvent.stopPropagation(e);
           onPlace(p, L.latLng(p.lat, p.lng));
         });
       }
-      bounds.push([p.lat, p.lng]);
     });
-    return bounds;
+    function labels() {
+      var show = map.getZoom() >= COMPOUND_LABELS_FROM;
+      compounds.forEach(function (dot) {
+        if (show) { dot.openTooltip(); } else { dot.closeTooltip(); }
+        dot.getTooltip().options.permanent = show;
+      });
+    }
+    map.on("zoomend", labels);
+    map.whenReady(labels);
   }
 
   function picker(wrap, cfg) {
@@ -67,8 +78,13 @@
       }
       if (status) status.textContent = "\u2713 " + p.name;
     });
-    if (!cfg.tiles && cfg.places && cfg.places.length && !(lat.value && lng.value)) {
-      map.fitBounds(cfg.places.map(function (p) { return [p.lat, p.lng]; }), { padding: [24, 24], maxZoom: 16 });
+    if (!cfg.tiles && !(lat.value && lng.value)) {
+      // Without tiles, show the known places around the centre (within 3 km), all labelled.
+      var centre = L.latLng(start[0], start[1]);
+      var near = (cfg.places || []).filter(function (p) { return centre.distanceTo([p.lat, p.lng]) < 3000; });
+      if (near.length > 1) {
+        map.fitBounds(near.map(function (p) { return [p.lat, p.lng]; }), { padding: [30, 30], maxZoom: 16 });
+      }
     }
 
     function place(latlng) {

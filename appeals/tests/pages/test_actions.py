@@ -172,3 +172,47 @@ def test_next_returns_to_the_overdue_list_but_never_off_site(as_user, cast):
     assert back["Location"] == reverse("overdue")
     away = post(client, appeal, "urge", {"content": "再催", "next": "https://evil.example/"})
     assert away["Location"] == reverse("appeal_detail", args=[appeal.pk])
+
+
+def test_the_reply_carries_photos_of_the_result(as_user, cast):
+    from appeals import residents
+    from appeals.models import AppealPhoto
+
+    from .conftest import png
+
+    appeal = cast.appeal_in("signed")
+    client = as_user(cast.handler)
+    page_html = client.get(reverse("appeal_detail", args=[appeal.pk])).content.decode()
+    assert 'enctype="multipart/form-data"' in page_html and "data-photo-preview" in page_html
+    response = client.post(reverse("appeal_action", args=[appeal.pk, "reply"]),
+                           {"result": "resolved", "content": "已更换灯泡", "photos": [png("after.png")]})
+    assert response.status_code == 302
+    photo = AppealPhoto.objects.get(appeal=appeal)
+    assert photo.event.action == "reply"
+    staff_page = client.get(reverse("appeal_detail", args=[appeal.pk])).content.decode()
+    assert reverse("appeal_photo", args=[appeal.pk, photo.token]) in staff_page
+    resident_page = client.get(residents.private_path(appeal)).content.decode()
+    assert reverse("track_photo", args=[appeal.tracking_no, residents.token_for(appeal), photo.token]) in resident_page
+
+
+def test_a_co_unit_signs_and_replies_to_its_part_and_the_lead_waits_or_says_why(as_user, cast):
+    appeal = cast.appeal_in("registered")
+    post(as_user(cast.dispatcher), appeal, "dispatch",
+         {"unit": str(cast.community_unit.pk), "co_units": [str(cast.property.pk)]})
+    lead = as_user(cast.handler)
+    post(lead, appeal, "sign", {})
+    response = post(lead, appeal, "reply", {"result": "resolved", "content": "已修复"})
+    assert "have not replied to their part yet" in shown_messages(lead, response)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.SIGNED
+    co = as_user(cast.property_handler)
+    body = co.get(reverse("workbench") + "?tab=assist").content.decode()
+    assert appeal.tracking_no in body
+    post(co, appeal, "co-sign", {})
+    post(co, appeal, "co-reply", {"content": "物业已派电工配合"})
+    lead = as_user(cast.handler)
+    page_html = lead.get(reverse("appeal_detail", args=[appeal.pk])).content.decode()
+    assert "物业已派电工配合" in page_html and 'data-co-unit="' in page_html
+    post(lead, appeal, "reply", {"result": "resolved", "content": "已修复"})
+    appeal.refresh_from_db()
+    assert appeal.status == Status.REPLIED

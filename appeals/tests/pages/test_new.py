@@ -87,3 +87,31 @@ def test_read_only_roles_do_not_register(as_user, cast, who):
 
 def test_a_resident_account_has_no_staff_form(as_user, cast):
     assert as_user(cast.resident).get(reverse("work_new")).status_code == 403
+
+
+@pytest.mark.parametrize(("who", "place"), [("grid_worker", "grid"), ("dispatcher", "town"), ("handler", "community")])
+def test_an_address_that_resolves_nowhere_lands_in_the_staff_members_own_area(as_user, cast, who, place):
+    """Never at the top of the tree, where no town dispatcher would see it."""
+    client = as_user(getattr(cast, who))
+    client.post(reverse("work_new"), form_data(address="不知道在哪儿的一个地方", channel="walk_in"))
+    appeal = Appeal.objects.get()
+    assert appeal.node == getattr(cast, place) and appeal.owner_node == cast.town
+    assert appeal.tracking_no in as_user(cast.dispatcher).get(reverse("workbench")).content.decode()
+
+
+def test_the_form_proposes_the_staff_members_community_and_lets_them_pick_another(as_user, cast):
+    client = as_user(cast.grid_worker)
+    page = client.get(reverse("work_new")).content.decode()
+    assert '<option value="HTB-Z-HC" selected>花城社区</option>' in page
+    client.post(reverse("work_new"), form_data(address="", community="CJ-YA-BJ", channel="walk_in"))
+    appeal = Appeal.objects.get()
+    assert appeal.node == cast.other_community and appeal.owner_node == cast.other_town
+
+
+def test_a_refused_form_says_the_photos_must_be_chosen_again(as_user, cast):
+    client = as_user(cast.grid_worker)
+    response = client.post(reverse("work_new"), {**form_data(description="", category=""), "photos": [png()]})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "The 1 photo you chose was not kept" in body
+    assert "data-error-summary" in body and 'href="#field-description"' in body and 'href="#field-category"' in body

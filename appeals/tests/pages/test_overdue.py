@@ -70,3 +70,21 @@ def test_the_list_keeps_to_ones_scope(as_user, cast):
 def test_handlers_and_grid_workers_have_no_overdue_view(as_user, cast):
     assert as_user(cast.handler).get(reverse("overdue")).status_code == 403
     assert as_user(cast.grid_worker).get(reverse("overdue")).status_code == 403
+
+
+def test_an_urge_leaves_its_trace_on_the_card_keeps_the_place_and_is_not_repeated(as_user, cast):
+    appeal = cast.appeal_in("signed")
+    make_late(appeal)
+    client = as_user(cast.supervisor)
+    body = client.get(reverse("overdue") + "?page=1").content.decode()
+    back = reverse("overdue") + f"?page=1#a{appeal.pk}"
+    assert f'value="{back}"' in body  # the form brings the supervisor back to this card
+    response = client.post(reverse("appeal_action", args=[appeal.pk, "urge"]), {"content": "请今天办结", "next": back})
+    assert response["Location"] == back
+    card = client.get(reverse("overdue")).content.decode()
+    assert "data-urged" in card and "Urged once" in card
+    assert "data-urge-wait" in card  # instead of a second urge button, when it may be urged again
+    again = client.post(reverse("appeal_action", args=[appeal.pk, "urge"]), {"content": "再催", "next": back},
+                        follow=True)
+    assert "It can be urged again from" in again.content.decode()
+    assert appeal.events.filter(action="urge").count() == 1

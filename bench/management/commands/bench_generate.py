@@ -32,8 +32,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from appeals.models import Appeal, AppealEvent, Category, DailyCounter
+from appeals.models import Appeal, AppealEvent, Category
 from appeals.search import document as search_document
+from appeals.tracking import ALPHABET, RANDOM_LENGTH
 from organisations.models import Node, Role, Unit
 
 R = Role.Name
@@ -301,13 +302,14 @@ class Command(BaseCommand):
                 work = rnd.lognormvariate(0.6, 0.8) * DAY * scale
                 if rnd.random() < 0.04 and work > 3 * DAY:
                     ev("urge", state["status"], t + work / 2, actor=None, note="请抓紧办理并按时答复。", public=False)
+                    a.update(urge_count=1, last_urged_at=t + work / 2)
                 t += work
                 result = rnd.choices(("resolved", "explained", "unsolvable"), (80, 17, 3))[0]
                 content = rnd.choice(REPLIES[result])
                 on_time = a["handle_due"] is None or t <= a["handle_due"]
                 ev("reply", "replied", t, actor=handler, unit=unit, note=content,
                    data={"result": result, "on_time": on_time})
-                a.update(reply_result=result, reply_content=content, replied_at=t)
+                a.update(reply_result=result, reply_content=content, replied_at=t, reply_on_time=on_time)
                 if rnd.random() < 0.25:
                     t += 7 * DAY
                     ev("close", "closed", t, data={"evaluated": False, "auto": True})
@@ -317,8 +319,10 @@ class Command(BaseCommand):
                 rating = rnd.choices(("satisfied", "basically_satisfied", "dissatisfied"), (80, 15, 5))[0]
                 callback = resident is None
                 ev("evaluate", "evaluated", t, actor=dispatcher if callback else resident, note="",
-                   data={"rating": rating, "callback": callback})
-                a.update(rating=rating, evaluated_at=t)
+                   data={"rating": rating, "channel": "callback" if callback else "page",
+                         "proof": "callback" if callback else "account"})
+                a.update(rating=rating, evaluated_at=t, evaluated_via="callback" if callback else "page",
+                         callback_at=t if callback else None)
                 if rating != "dissatisfied":
                     ev("close", "closed", t, data={"evaluated": True, "auto": True})
                     a.update(closed_at=t)
@@ -389,7 +393,7 @@ class Command(BaseCommand):
             if not f.null:
                 default = f.get_default()
                 self.appeal_defaults[f.column] = default if default not in (None,) else ""
-        for c in ("version", "reopen_count", "extension_count"):
+        for c in ("version", "reopen_count", "extension_count", "urge_count"):
             self.appeal_defaults[c] = 0
         for c in ("anonymous", "supervised", "escalated", "deadline_estimated"):
             self.appeal_defaults[c] = False
@@ -399,8 +403,8 @@ class Command(BaseCommand):
             self.first_id = cur.fetchone()[0] + 1
             cur.execute("SELECT coalesce(max(id), 0) FROM appeals_appealevent")
             next_event = cur.fetchone()[0] + 1
-            cur.execute("SELECT day, last FROM appeals_dailycounter")
-            counters = Counter({d: last for d, last in cur.fetchall()})
+            cur.execute("SELECT tracking_no FROM appeals_appeal")
+            taken = {row[0] for row in cur.fetchall()}
 
         # Submission times: the history over `years`, the pools in the last day and a half.
         stamps = [(now - self.rnd.random() * span, 0) for _ in range(n)]
@@ -429,15 +433,14 @@ class Command(BaseCommand):
                 for i, (ts, kind) in enumerate(stamps):
                     local_day = datetime.fromtimestamp(ts, UTC) + LOCAL
                     day = local_day.date()
-                    counters[day] += 1
-                    tn = f"HBY-{day:%Y%m%d}-{counters[day]:04d}"
+                    tn = self.tracking_no(day, taken)
                     self.tracking[aid] = tn
                     a, events = self.life(aid, ts, now, kind)
                     a["tracking_no"] = tn
                     a["search_text"] = search_document(a["title"], a["description"], a["address"], tn)
                     statuses[a["status"]] += 1
                     for k in ("created_at", "updated_at", "step_started", "step_warn_at", "step_due", "handle_due",
-                              "replied_at", "evaluated_at", "closed_at"):
+                              "replied_at", "evaluated_at", "closed_at", "last_urged_at", "callback_at"):
                         if a[k] is not None:
                             a[k] = self.iso(a[k])
                     abuf.write("\t".join([fmt(a[c]) for c in appeal_cols]))
@@ -483,10 +486,6 @@ class Command(BaseCommand):
             for c in conns:
                 c.close()
 
-        DailyCounter.objects.bulk_create(
-            [DailyCounter(day=d, last=v) for d, v in counters.items()],
-            update_conflicts=True, unique_fields=["day"], update_fields=["last"], batch_size=2000,
-        )
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE appeals_appeal")
             cur.execute("VACUUM ANALYZE appeals_appealevent")
@@ -496,6 +495,16 @@ class Command(BaseCommand):
             "statuses": dict(statuses.most_common()), "pool_unit": self.pool_unit.code,
         }
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
+
+    def tracking_no(self, day, taken: set) -> str:
+        """A number of the application's shape (appeals.tracking), drawn from the
+        seeded generator, never one already taken."""
+        while True:
+            tail = "".join(self.rnd.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+            number = f"HBY-{day:%Y%m%d}-{tail}"
+            if number not in taken:
+                taken.add(number)
+                return number
 
     def drop_indexes(self, conn, tables):
         """Drops secondary indexes not backing a constraint; returns their definitions."""
