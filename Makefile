@@ -33,17 +33,19 @@ run: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo --if-empty
 	@echo "Hubiying on http://$(HOST):$(PORT)/ (demo accounts: README; text messages appear in this console)"
-	@HUBIYING_HTTPS=0 $(BIN)/python manage.py run_worker & WORKER=$$!; \
+	@export HUBIYING_HTTPS=0 HUBIYING_SMS_CONSOLE_SECRETS=1 HUBIYING_SITE_URL=$${HUBIYING_SITE_URL:-http://$(HOST):$(PORT)}; \
+	  $(BIN)/python manage.py run_worker & WORKER=$$!; \
 	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  HUBIYING_HTTPS=0 $(BIN)/gunicorn hubiying.wsgi -w 2 -b $(HOST):$(PORT) --access-logfile - --log-level warning
+	  $(BIN)/gunicorn hubiying.wsgi -w 2 -b $(HOST):$(PORT) --log-level warning
 
 # Development mode: DEBUG on, Django's autoreloading server, the same worker.
 dev: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --if-empty
-	@HUBIYING_DEBUG=1 $(BIN)/python manage.py run_worker & WORKER=$$!; \
+	@export HUBIYING_DEBUG=1 HUBIYING_SMS_CONSOLE_SECRETS=1 HUBIYING_SITE_URL=$${HUBIYING_SITE_URL:-http://$(HOST):$(PORT)}; \
+	  $(BIN)/python manage.py run_worker & WORKER=$$!; \
 	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  HUBIYING_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production-style serving without the demo or the worker, as the benchmarks use it.
 serve: install

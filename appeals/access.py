@@ -85,6 +85,18 @@ def is_staff(user) -> bool:
     return scopes_of(user).is_staff_role
 
 
+def intake_limit(user) -> tuple[str, str | None] | None:
+    """The rate limit a submission counts against: the client's without
+    signing in, the account's when signed in as a resident (so that a script
+    holding an account is stopped too), none for staff registering requests on
+    residents' behalf. (scope, ident): ident None means the client address."""
+    if not user.is_authenticated:
+        return "intake", None
+    if is_staff(user):
+        return None
+    return "intake-account", f"user:{user.pk}"
+
+
 def may_register(user) -> bool:
     """Who registers a request on a resident's behalf (hotline, walk-in, patrol, talk day)."""
     return scopes_of(user).has(R.GRID_WORKER, R.DISPATCHER, R.HANDLER)
@@ -168,6 +180,12 @@ def mask_phone(phone: str) -> str:
     if len(phone) >= 7:
         return phone[:3] + "****" + phone[-4:]
     return "****"
+
+
+def phone_tail(phone: str) -> str:
+    """The last four digits only: what a page anyone can reach may say of the
+    phone a code goes to (the resident recognises it, nobody else learns it)."""
+    return phone[-4:] if len(phone) >= 7 else ""
 
 
 def mask_name(name: str) -> str:

@@ -207,7 +207,8 @@ class AppealListView(generics.ListAPIView):
         responses={201: s.AppealCreatedSerializer, **errors(400, 403, 404, 409, 429)},
         description="A new request. A signed-in resident's request is linked to their account. Staff may "
                     "register on a resident's behalf with channel hotline, walk_in, patrol or talk_day. "
-                    "Without signing in, 60 requests an hour from one client.",
+                    "Without signing in, 60 requests an hour from one client; signed in as a resident, 20 an hour "
+                    "per account; staff registering requests are not limited.",
         tags=["appeals"],
     )
     def post(self, request, *args, **kwargs):
@@ -218,8 +219,9 @@ class AppealListView(generics.ListAPIView):
         photos = data.pop("photos", [])
         channel = data["channel"]
         actor = request.user if request.user.is_authenticated else None
-        if actor is None:
-            limit(request, "intake")
+        counted = access.intake_limit(request.user)
+        if counted:
+            limit(request, *counted)
         key = request.headers.get("Idempotency-Key") or None
         try:
             appeal, _created = services.create_appeal(data, actor=actor, channel=channel, photos=photos,

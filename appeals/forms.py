@@ -12,6 +12,7 @@ characters against `data-maxlength`.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from django import forms
@@ -469,11 +470,24 @@ class ResidentWithdrawForm(forms.Form):
     reason = Text(label=_("Why do you withdraw it? (optional)"), limit=TRACKING_REASON_LENGTH, rows=3)
 
 
+class CodeField(forms.CharField):
+    """The six digits of a one-time code, as typed (full-width digits and spaces too)."""
+
+    default_error_messages = {"invalid": _("The code has 6 digits.")}
+
+    def to_python(self, value):
+        from notifications.codes import normalise
+
+        code = normalise(super().to_python(value))
+        if code and not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return code
+
+
 def _code_field():
-    return forms.RegexField(
-        label=_("The 6-digit code from the text message"), regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": _("The code has 6 digits."), "required": _("Give the code from the text "
-                                                                              "message.")},
+    return CodeField(
+        label=_("The 6-digit code from the text message"),
+        error_messages={"required": _("Give the code from the text message.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 

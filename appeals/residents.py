@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import re
 
 from django.conf import settings
 from django.urls import reverse
@@ -34,8 +35,13 @@ def token_for(appeal: Appeal) -> str:
     return base64.b32encode(digest[:15]).decode().lower()
 
 
+TOKEN_SHAPE = re.compile(r"[a-z2-7]{24}")
+
+
 def token_matches(appeal: Appeal, token) -> bool:
-    return isinstance(token, str) and hmac.compare_digest(token_for(appeal), token.strip().lower())
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token.strip().lower()):
+        return False  # the shape first: compare_digest takes ASCII only
+    return hmac.compare_digest(token_for(appeal), token.strip().lower())
 
 
 def private_path(appeal: Appeal) -> str:
@@ -93,17 +99,18 @@ def verify_code(appeal: Appeal, code: str) -> str:
 
 
 def send_lookup_code(phone: str) -> None:
-    """Sends a code to `phone` if any request was left with it. The answer is
-    the same either way (the same limits too), so that nobody learns whose
-    number it is."""
+    """Sends a code to `phone` if any request was left with it. The answers are
+    the same either way, now and when a code is typed (the same limits; a phone
+    without requests gets a code nobody receives), so that nobody learns
+    whose number it is."""
     purpose = codes.purpose_for_phone(phone)
     for scope in ("lookup-phone-minute", "lookup-phone-hour"):
         verdict = ratelimit.hit(scope, purpose)
         if not verdict.allowed:
             raise _refusal(codes.Refused("too_soon" if scope.endswith("minute") else "too_many",
                                          retry_after=verdict.retry_after))
-    if Appeal.objects.filter(contact_phone=phone).exists():
-        codes.issue(purpose, phone)  # within the limits above, its own never refuse
+    known = Appeal.objects.filter(contact_phone=phone).exists()
+    codes.issue(purpose, phone if known else None)  # within the limits above, its own never refuse
 
 
 def lookup(phone: str, code: str) -> list[Appeal]:

@@ -306,18 +306,11 @@ LIST_COLUMNS = ("id", "tracking_no", "title", "status", "urgency", "created_at",
 # --- One request -------------------------------------------------------------------
 
 
-class EventSerializer(serializers.Serializer):
-    action = serializers.CharField()
+class EventNames(serializers.Serializer):
+    """What an event is called and which unit it names (appeals.timeline), for every timeline answer."""
+
     label = serializers.SerializerMethodField()
-    from_status = serializers.CharField(help_text="Empty on the first event.")
-    to_status = serializers.CharField()
-    at = serializers.DateTimeField()
-    actor = serializers.SerializerMethodField(
-        help_text="Who acted, as the viewer may know it: staff by name to staff, the resident only as "
-                  "“the resident”, a handling unit by its name to residents.")
     unit = serializers.SerializerMethodField(help_text="The handling unit that acted (or was dispatched to).")
-    note = serializers.CharField()
-    public = serializers.BooleanField(help_text="Whether the resident sees this event.")
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_label(self, event):
@@ -325,9 +318,19 @@ class EventSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_unit(self, event):
-        if event.action == "dispatch":
-            return (event.data or {}).get("unit_name")
-        return event.actor_unit.name if event.actor_unit_id else None
+        return timeline.unit_of(event) or None
+
+
+class EventSerializer(EventNames):
+    action = serializers.CharField()
+    from_status = serializers.CharField(help_text="Empty on the first event.")
+    to_status = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.SerializerMethodField(
+        help_text="Who acted, as the viewer may know it: staff by name to staff, the resident only as "
+                  "“the resident”, a handling unit by its name to residents.")
+    note = serializers.CharField()
+    public = serializers.BooleanField(help_text="Whether the resident sees this event.")
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_actor(self, event):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,8 +138,10 @@ def reopen(appeal: Appeal, *, actor, reason: str) -> Appeal:
     # from handle_due, which otherwise still holds the first round's deadline.
     handle = deadlines.step_deadline(TimeLimit.Step.HANDLE, appeal, now, calendar)
     changes.update(handle_due=handle.due, deadline_estimated=changes["deadline_estimated"] or handle.estimated)
-    commit(appeal, actor, "reopen", role=role, changes=changes, note=reason, data={"reopen_count": count}, now=now)
-    # The co-units redo their part too.
+    co_units = list(CoUnit.objects.filter(appeal=appeal).values_list("unit_id", flat=True))
+    commit(appeal, actor, "reopen", role=role, changes=changes, note=reason, now=now,
+           data={"reopen_count": count, **({"co_units": co_units} if co_units else {})})
+    # The co-units redo their part too (and are told so).
     CoUnit.objects.filter(appeal=appeal).update(signed_at=None, replied_at=None, content="")
     if count >= deadlines.ESCALATE_AFTER_REOPENS and not appeal.escalated and appeal.owner_node.parent_id:
         above = appeal.owner_node.parent
@@ -407,7 +410,9 @@ def supervise(appeal: Appeal, *, actor, content: str) -> Appeal:
     now = timezone.now()
     due = deadlines.step_deadline(TimeLimit.Step.SUPERVISE, appeal, now)
     commit(appeal, actor, "supervise", role=role, note=content, public=False, now=now,
-           changes={"supervised": True, "supervise_due": due.due}, data={"due": due.due.isoformat()})
+           changes={"supervised": True, "supervise_due": due.due,
+                    "deadline_estimated": appeal.deadline_estimated or due.estimated},
+           data={"due": due.due.isoformat()})
     return appeal
 
 
@@ -440,28 +445,37 @@ def close_expired_evaluations(now: datetime | None = None) -> int:
     return closed
 
 
-def recalculate_estimated(years=()) -> int:
-    """After the admin entered a year's schedule: every request whose stored
-    deadlines were estimates gets them worked out again on the calendar as it
-    is now (and loses the mark where the year is known), with the reply's
-    on-time flag; each change is an internal timeline event. Returns how many
-    requests changed."""
+def recalculate_deadlines(years=()) -> int:
+    """After the admin entered or corrected the schedule of some `years`:
+    every request whose stored deadlines were estimates, and every open one
+    with a deadline in those years, gets them worked out again on the calendar
+    as it is now (losing the mark where the year is now known), with the
+    reply's on-time flag; each change is an internal timeline event. A request
+    acted on meanwhile is read again and recomputed. Returns how many requests
+    changed."""
     calendar = WorkCalendar.load()
+    years = sorted(set(years))
+    affected = Q(deadline_estimated=True)
+    if years:
+        in_years = Q(step_due__year__in=years) | Q(handle_due__year__in=years) | Q(supervise_due__year__in=years)
+        affected |= in_years & ~Q(status__in=TERMINAL)
     changed = 0
-    for appeal in Appeal.objects.filter(deadline_estimated=True).select_related("category").iterator():
-        events = list(appeal.events.order_by("at", "pk"))
-        changes = deadlines.recompute(appeal, events, calendar)
-        if not changes:
-            continue
-        before = {k: _iso(getattr(appeal, k)) for k in changes}
-        try:
-            with transaction.atomic():
-                commit(appeal, SYSTEM, "recalculate", changes=changes, public=False,
-                       data={"years": sorted(years), "before": before,
-                             "after": {k: _iso(v) for k, v in changes.items()}})
-        except Conflict:
-            continue  # acted on meanwhile: its new step was timed on the new calendar anyway
-        changed += 1
+    for pk in Appeal.objects.filter(affected).values_list("pk", flat=True).iterator():
+        for _attempt in range(3):
+            appeal = Appeal.objects.select_related("category").get(pk=pk)
+            changes = deadlines.recompute(appeal, list(appeal.events.order_by("at", "pk")), calendar)
+            if not changes:
+                break
+            before = {k: _iso(getattr(appeal, k)) for k in changes}
+            try:
+                with transaction.atomic():
+                    commit(appeal, SYSTEM, "recalculate", changes=changes, public=False,
+                           data={"years": years, "before": before,
+                                 "after": {k: _iso(v) for k, v in changes.items()}})
+            except Conflict:
+                continue  # acted on between the read and the write: read it again
+            changed += 1
+            break
     return changed
 
 
@@ -471,7 +485,7 @@ def _iso(value):
 
 def recalculate_on_schedule_change(sender, years=(), **kwargs) -> None:
     """workcalendar.signals.schedule_changed: the admin entered or corrected days."""
-    recalculate_estimated(years)
+    recalculate_deadlines(years)
 
 
 # The actions people take, by the name the pages and the API use.

@@ -95,7 +95,8 @@ def _details(event: AppealEvent) -> list[str]:
     return out
 
 
-def _unit(event: AppealEvent) -> str:
+def unit_of(event: AppealEvent) -> str:
+    """The handling unit an event names: the one dispatched to, or the one that acted."""
     if event.action == "dispatch":
         return (event.data or {}).get("unit_name", "")
     return event.actor_unit.name if event.actor_unit_id else ""
@@ -120,7 +121,7 @@ def public_timeline(appeal: Appeal, *, resident: bool = False) -> list[Entry]:
         shown = event.action in ("reply", "reject") or (resident and event.action in RESIDENT_TEXT)
         entries.append(Entry(
             action=event.action, label=label(event.action), at=event.at, status=event.get_to_status_display(),
-            unit=_unit(event), text=event.note if shown else "", details=_details(event),
+            unit=unit_of(event), text=event.note if shown else "", details=_details(event),
             photos=photos.get(event.pk, []),
         ))
     return entries
@@ -155,7 +156,7 @@ def staff_timeline(appeal: Appeal) -> list[Entry]:
             details.append(_("reply due %(due)s") % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")})
         entries.append(Entry(
             action=event.action, label=label(event.action), at=event.at, status=event.get_to_status_display(),
-            unit=_unit(event), text=event.note, details=details,
+            unit=unit_of(event), text=event.note, details=details,
             actor=access.actor_name(event, appeal, staff=True), public=event.public,
             photos=photos.get(event.pk, []),
         ))

@@ -20,29 +20,17 @@ from .api import errors, limit, photo_response
 from .errors import Forbidden, Invalid, NotFound
 from .intake import clean_phone
 from .models import Appeal, EvaluationChannel, Status
-from .serializers import PHONE_PATTERN, REASON, CategoryRefSerializer, text
+from .serializers import PHONE_PATTERN, REASON, CategoryRefSerializer, EventNames, text
 
 # --- Shapes ------------------------------------------------------------------------
 
 
-class PublicEventSerializer(serializers.Serializer):
+class PublicEventSerializer(EventNames):
     action = serializers.CharField()
-    label = serializers.SerializerMethodField()
     to_status = serializers.CharField()
     at = serializers.DateTimeField()
-    unit = serializers.SerializerMethodField(help_text="The handling unit's name, when a unit acted.")
     text = serializers.SerializerMethodField(
         help_text="The reply or a refusal's reason; for the proven resident also their own comment.")
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_label(self, event):
-        return timeline.label(event.action)
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_unit(self, event):
-        if event.action == "dispatch":
-            return (event.data or {}).get("unit_name")
-        return event.actor_unit.name if event.actor_unit_id else None
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_text(self, event):
@@ -159,7 +147,7 @@ class TrackQuerySerializer(serializers.Serializer):
 
 
 class CodeSentSerializer(serializers.Serializer):
-    sent_to = serializers.CharField(help_text="The phone the code went to, masked.")
+    sent_to = serializers.CharField(help_text="The last four digits of the phone the code went to.")
     expires_in = serializers.IntegerField(help_text="Seconds the code is valid.")
 
 
@@ -303,7 +291,7 @@ class TrackCodeView(PublicView):
         except Invalid as exc:  # no phone on record: nothing a client could have sent differently
             exc.status = 409
             raise
-        return Response({"sent_to": access.mask_phone(appeal.contact_phone),
+        return Response({"sent_to": access.phone_tail(appeal.contact_phone),
                          "expires_in": residents.codes.CODE_MINUTES * 60}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -10,12 +10,16 @@ server counts on its own.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 
 
 @dataclass(frozen=True)
@@ -36,18 +40,43 @@ def client_of(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def _count(key: str, timeout: int) -> int:
+    """Add one to the counter at `key` and return it, atomically across
+    processes, keeping its expiry. Redis and LocMemCache increment atomically;
+    the file cache (the embedded default) reads and writes under a file lock,
+    since its generic incr neither locks nor keeps the timeout."""
+    backend = caches["default"]
+    if isinstance(backend, FileBasedCache):
+        with _file_lock(backend._dir):
+            count = (cache.get(key) or 0) + 1
+            cache.set(key, count, timeout=timeout)
+        return count
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+@contextmanager
+def _file_lock(folder: str):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "ratelimit.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def hit(scope: str, ident: str) -> Verdict:
     limit, period = settings.HUBIYING_RATE_LIMITS[scope]
     now = time.time()
     window = int(now // period)
     # The client or account name hashed: any text makes a short, safe cache key.
     key = f"rl:{scope}:{hashlib.sha1(ident.encode('utf-8', 'surrogatepass')).hexdigest()}:{window}"
-    cache.add(key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
+    count = _count(key, timeout=period + 1)
     if count > limit:
         return Verdict(False, retry_after=max(1, int((window + 1) * period - now + 0.999)))
     return Verdict(True, remaining=limit - count)

@@ -13,6 +13,7 @@ not shared (LocMemCache in one process).
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -70,11 +71,9 @@ class Reference(Generic[T]):
         transaction.on_commit(self._bump, robust=True)
 
     def _bump(self) -> None:
-        if not cache.add(self.key, 1, timeout=None):
-            try:
-                cache.incr(self.key)
-            except ValueError:  # evicted in between
-                cache.set(self.key, 1, timeout=None)
+        # A fresh random generation, never a counter: a counter that expires or
+        # is evicted could come back to a value some process still holds.
+        cache.set(self.key, secrets.token_hex(8), timeout=None)
         self.clear()
 
 

@@ -193,7 +193,8 @@ HUBIYING_DEFAULT_NODE = env("HUBIYING_DEFAULT_NODE")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secrets": {"()": "hubiying.logmask.MaskSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
@@ -234,8 +235,11 @@ HUBIYING_SITE_URL = env("HUBIYING_SITE_URL", "http://127.0.0.1:8000")
 HUBIYING_HOTLINE = env("HUBIYING_HOTLINE", "12345")
 # A supervisor's repeated urge within this many minutes is refused.
 HUBIYING_URGE_INTERVAL_MINUTES = int(env("HUBIYING_URGE_INTERVAL_MINUTES", "60"))
-# How text messages go out: the console backend writes them to the log.
+# How text messages go out: the console backend writes them to the log, with
+# the codes and private links masked unless HUBIYING_SMS_CONSOLE_SECRETS=1
+# (`make run` and `make dev` set it, so that the demo can be walked).
 SMS_BACKEND = env("SMS_BACKEND", "notifications.sms.ConsoleBackend")
+SMS_CONSOLE_SECRETS = env_bool("HUBIYING_SMS_CONSOLE_SECRETS", False)
 # Proxies in front of the servers whose X-Forwarded-For is trusted (0: none).
 HUBIYING_PROXY_COUNT = int(env("HUBIYING_PROXY_COUNT", "0"))
 # Per-client limits of the public endpoints: scope -> (uses, seconds).
@@ -246,7 +250,8 @@ HUBIYING_RATE_LIMITS = {
     "code-check": (30, 3600),  # typing one-time codes
     "lookup-phone-minute": (1, 60),  # codes to one phone, whether or not it left requests
     "lookup-phone-hour": (5, 3600),
-    "intake": (60, 3600),  # requests submitted without signing in
+    "intake": (60, 3600),  # requests submitted without signing in, per client
+    "intake-account": (20, 3600),  # by a signed-in resident, per account
     "sign-in": (20, 300),  # token and login attempts per client
     "sign-in-user": (10, 900),  # attempts per account name, from anywhere
 }

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -47,11 +48,13 @@ def _hash(purpose: str, code: str) -> str:
     return salted_hmac("hubiying.codes.code", f"{purpose}:{code}", algorithm="sha256").hexdigest()
 
 
-def issue(purpose: str, phone: str) -> Refused | None:
+def issue(purpose: str, phone: str | None) -> Refused | None:
     """Sends a new code to `phone` for `purpose`, unless one was sent too
-    recently or too often (the refusal says when to ask again)."""
+    recently or too often (the refusal says when to ask again). Without a phone
+    the code is made and sent to nobody: it answers a guess like a real one."""
     now = timezone.now()
     with transaction.atomic():
+        _lock(purpose)
         recent = list(
             OneTimeCode.objects.select_for_update().filter(purpose=purpose, created_at__gt=now - timedelta(hours=1))
             .order_by("-created_at").values_list("created_at", flat=True)
@@ -63,8 +66,18 @@ def issue(purpose: str, phone: str) -> Refused | None:
         code = f"{secrets.randbelow(10**6):06d}"
         OneTimeCode.objects.create(purpose=purpose, code_hash=_hash(purpose, code), created_at=now,
                                    expires_at=now + timedelta(minutes=CODE_MINUTES))
-        sms.queue(phone, SmsMessage.Template.ONE_TIME_CODE, {"code": code, "minutes": CODE_MINUTES})
+        if phone:
+            sms.queue(phone, SmsMessage.Template.ONE_TIME_CODE, {"code": code, "minutes": CODE_MINUTES})
     return None
+
+
+def _lock(purpose: str) -> None:
+    """One issuer at a time per purpose: two requests at once must not both pass the
+    limits (row locks cannot cover the rows not there yet). SQLite's writers queue
+    anyway (IMMEDIATE transactions)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [purpose])
 
 
 def check(purpose: str, code: str) -> Refused | None:
@@ -79,7 +92,7 @@ def check(purpose: str, code: str) -> Refused | None:
             return Refused("no_code")
         if current.wrong >= MAX_WRONG:
             return Refused("locked", retry_after=_seconds(current.created_at + RESEND_AFTER - now))
-        if hmac.compare_digest(current.code_hash, _hash(purpose, (code or "").strip())):
+        if hmac.compare_digest(current.code_hash, _hash(purpose, normalise(code))):
             OneTimeCode.objects.filter(pk=current.pk).update(used_at=now)
             return None
         OneTimeCode.objects.filter(pk=current.pk).update(wrong=F("wrong") + 1)
@@ -87,6 +100,11 @@ def check(purpose: str, code: str) -> Refused | None:
         if left <= 0:
             return Refused("locked", retry_after=_seconds(current.created_at + RESEND_AFTER - now))
         return Refused("wrong", tries_left=left)
+
+
+def normalise(code) -> str:
+    """A code as typed: full-width digits (a Chinese keyboard's) and spaces allowed."""
+    return unicodedata.normalize("NFKC", code if isinstance(code, str) else "").replace(" ", "").strip()
 
 
 def _seconds(delta: timedelta) -> int:

@@ -85,7 +85,7 @@ def recipients(event, people: People | None = None) -> list:
         told = people.dispatchers_for(appeal.owner_node)
     elif event.action in TO_HANDLERS and appeal.unit_id:
         unit_ids = [appeal.unit_id]
-        if event.action == "dispatch":
+        if event.action in ("dispatch", "reopen"):  # the co-units take part (again)
             unit_ids += list(event.data.get("co_units") or [])
         told = people.handlers_of(unit_ids)
     elif event.action == "withdraw" and appeal.unit_id and event.from_status not in DISPATCH_STAGE:

@@ -60,11 +60,15 @@ def queue(phone: str, template: str, params: dict) -> SmsMessage:
 
 class ConsoleBackend:
     """Development and the demo: the message goes to the log (and the server's
-    console) with the phone masked."""
+    console) with the phone masked, and its code or private link too unless
+    SMS_CONSOLE_SECRETS is on (`make run`, `make dev`)."""
 
     def send(self, phone: str, template: str, params: dict, text: str) -> str:
         shown = phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-        logger.warning("SMS to %s: %s", shown, text)
+        if not settings.SMS_CONSOLE_SECRETS:
+            text = render(template, _without_secrets(template, params))
+        # Marked, so that the log filter leaves the link it was allowed to show.
+        logger.warning("SMS to %s: %s", shown, text, extra={"secrets_allowed": settings.SMS_CONSOLE_SECRETS})
         return ""
 
 
@@ -81,6 +85,11 @@ outbox: list[dict] = []
 
 def backend():
     return import_string(settings.SMS_BACKEND)()
+
+
+def _without_secrets(template: str, params: dict) -> dict:
+    secret = SECRET_PARAMS.get(template, set())
+    return {k: ("***" if k in secret else v) for k, v in params.items()}
 
 
 def send_pending(limit: int = 100) -> int:
@@ -104,12 +113,14 @@ def send_pending(limit: int = 100) -> int:
                               render(message.template, message.params))
         except Exception as exc:  # noqa: BLE001 — the provider's failure is recorded, the message retried
             logger.warning("SMS %s failed: %s", pk, exc)
+            attempts = message.attempts + 1
+            # The last attempt failed: the code or link will never be sent, so it is not kept.
+            params = message.params if attempts < MAX_ATTEMPTS else _without_secrets(message.template, message.params)
             SmsMessage.objects.filter(pk=pk).update(
-                claimed_at=None, attempts=message.attempts + 1, last_error=str(exc)[:200])
+                claimed_at=None, attempts=attempts, params=params, last_error=str(exc)[:200])
             continue
-        secret = SECRET_PARAMS.get(message.template, set())
-        kept = {k: ("***" if k in secret else v) for k, v in message.params.items()}
         SmsMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), attempts=message.attempts + 1,
-                                                params=kept, provider_ref=str(ref or "")[:100], last_error="")
+                                                params=_without_secrets(message.template, message.params),
+                                                provider_ref=str(ref or "")[:100], last_error="")
         sent += 1
     return sent

@@ -86,6 +86,20 @@ def parse_schedule(text: str, year: int) -> list[tuple[date, bool, str]]:
     return days
 
 
+def schedule_text(days: list[tuple[date, bool, str]]) -> str:
+    """The days as parse_schedule reads them, runs of alike days as one range."""
+    lines: list[list] = []
+    for day, worked, note in days:
+        last = lines[-1] if lines else None
+        if last and last[1] == day - timedelta(days=1) and last[2:] == [worked, note]:
+            last[1] = day
+        else:
+            lines.append([day, day, worked, note])
+    return "\n".join(
+        (f"{a.isoformat()}~{b.isoformat()}" if a != b else a.isoformat()) + f" {'班' if w else '休'} {n}".rstrip()
+        for a, b, w, n in lines)
+
+
 EXAMPLE = "2027-02-06~2027-02-13 休 春节\n2027-02-14 班 春节调休"
 
 
@@ -94,12 +108,19 @@ class CalendarYearForm(forms.ModelForm):
         label=_("The year's holidays and adjusted working days"), required=False,
         widget=forms.Textarea(attrs={"rows": 12, "placeholder": EXAMPLE}),
         help_text=_("One line each, as the State Council publishes them: a day or a range (with ~), then 休 (off) "
-                    "or 班 (worked), then a note. Every other day counts as an ordinary weekday or weekend."),
+                    "or 班 (worked), then a note. Every other day counts as an ordinary weekday or weekend. "
+                    "Saving the list replaces the year's days entered before."),
     )
 
     class Meta:
         model = CalendarYear
         fields = ["year", "note", "schedule"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:  # the days entered so far, to correct in place
+            days = CalendarDay.objects.filter(date__year=self.instance.year).order_by("date")
+            self.initial["schedule"] = schedule_text([(d.date, d.is_workday, d.note) for d in days])
 
     def clean(self):
         data = super().clean()
@@ -129,7 +150,10 @@ class CalendarYearAdmin(admin.ModelAdmin):
     @transaction.atomic
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        for day, worked, note in form.cleaned_data.get("days", []):
+        days = form.cleaned_data.get("days") or []
+        if days:  # the whole schedule typed again replaces the year's days, not adds to them
+            CalendarDay.objects.filter(date__year=obj.year).exclude(date__in=[d for d, _w, _n in days]).delete()
+        for day, worked, note in days:
             CalendarDay.objects.update_or_create(date=day, defaults={"is_workday": worked, "note": note})
         _changed([obj.year])
 

@@ -117,3 +117,62 @@ def test_the_staff_page_says_why(cast, clock, client):
     body = client.get(f"/work/appeals/{appeal.pk}/").content.decode()
     assert 'data-action="recalculate"' in body and "2027" in body
     assert Appeal.objects.get(pk=appeal.pk).deadline_estimated is False
+
+
+def test_the_schedule_typed_again_replaces_the_years_days(db):
+    enter(2027, SCHEDULE_2027)
+    form = CalendarYearForm(instance=CalendarYear.objects.get(year=2027))
+    assert form.initial["schedule"].splitlines() == [
+        "2027-01-01~2027-01-03 休 元旦", "2027-02-06~2027-02-13 休 春节", "2027-02-14 班 春节调休"]
+    # The admin corrects Spring Festival: the 13th is not off after all.
+    corrected = SCHEDULE_2027.replace("2027-02-06~2027-02-13", "2027-02-06~2027-02-12")
+    form = CalendarYearForm({"year": 2027, "note": "更正", "schedule": corrected},
+                            instance=CalendarYear.objects.get(year=2027))
+    assert form.is_valid(), form.errors
+    site._registry[CalendarYear].save_model(RequestFactory().post("/"), form.save(commit=False), form, change=True)
+    assert not CalendarDay.objects.filter(date="2027-02-13").exists()
+    assert CalendarDay.objects.filter(date__year=2027).count() == 3 + 7 + 1
+
+
+def test_a_correction_in_a_known_year_recomputes_open_requests_with_deadlines_in_it(cast, clock, client):
+    clock.set("2026-06-03 10:00")  # a Wednesday; the package knows 2026
+    appeal = cast.appeal_in(S.SIGNED)
+    due = appeal.handle_due
+    assert not appeal.deadline_estimated
+    client.force_login(cast.admin)
+    client.post("/admin/workcalendar/calendarday/add/", {"date": "2026-06-04", "is_workday": "", "note": "地方假日"})
+    appeal.refresh_from_db()
+    assert appeal.handle_due > due
+    assert AppealEvent.objects.filter(appeal=appeal, action="recalculate").exists()
+
+
+def test_a_request_acted_on_meanwhile_is_read_again_not_skipped(cast, clock, monkeypatch):
+    clock.set("2027-02-04 10:00")
+    appeal = cast.appeal_in(S.SIGNED)
+    real = services.deadlines.recompute
+    raced = []
+
+    def recompute_then_someone_acts(target, events, calendar):
+        changes = real(target, events, calendar)
+        if not raced:  # between the read and the write, a supervisor urges it
+            raced.append(True)
+            services.urge(Appeal.objects.get(pk=target.pk), actor=member(cast, "supervisor"), content="请抓紧")
+        return changes
+
+    monkeypatch.setattr(services.deadlines, "recompute", recompute_then_someone_acts)
+    enter(2027, SCHEDULE_2027)
+    appeal.refresh_from_db()
+    assert appeal.handle_due == at("2027-02-17 18:00") and not appeal.deadline_estimated
+
+
+def test_a_supervision_running_into_an_unknown_year_is_estimated_then_recomputed(cast, clock):
+    clock.set("2026-12-10 10:00")
+    appeal = cast.appeal_in(S.SIGNED)
+    assert not appeal.deadline_estimated
+    clock.set("2026-12-30 10:00")  # a Wednesday: three working days reach into 2027
+    services.supervise(appeal, actor=member(cast, "supervisor"), content="列入督办")
+    appeal.refresh_from_db()
+    assert appeal.deadline_estimated and appeal.supervise_due == at("2027-01-04 18:00")  # Thu, Fri, Mon
+    enter(2027, SCHEDULE_2027)  # 1–3 January off
+    appeal.refresh_from_db()
+    assert appeal.supervise_due == at("2027-01-05 18:00") and not appeal.deadline_estimated

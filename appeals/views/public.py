@@ -42,10 +42,18 @@ def home(request):
     return render(request, "public/home.html")
 
 
+def _recent(request) -> list[str]:
+    """The tracking numbers of this browser's recent requests (numbers only: a
+    shared phone or a service station's tablet gives the next person no
+    private link)."""
+    entries = request.session.get(RECENT_KEY, [])
+    # Sessions written before kept [number, token] pairs: their number is kept.
+    return [e[0] if isinstance(e, list) else e for e in entries if isinstance(e, (str, list)) and e][:10]
+
+
 def _remember(request, appeal: Appeal) -> None:
-    """This browser's recent requests, with their private links, for the track page."""
-    recent = [r for r in request.session.get(RECENT_KEY, []) if isinstance(r, list) and r[0] != appeal.tracking_no]
-    request.session[RECENT_KEY] = [[appeal.tracking_no, residents.token_for(appeal)]] + recent[:9]
+    recent = [no for no in _recent(request) if no != appeal.tracking_no]
+    request.session[RECENT_KEY] = [appeal.tracking_no] + recent[:9]
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,7 +62,8 @@ def submit(request):
     link; on a refusal, every problem next to its field and nothing stored."""
     form = SubmitForm(*bound(request))
     if request.method == "POST":
-        too_many = limited(request, "intake") if not request.user.is_authenticated else None
+        counted = access.intake_limit(request.user)
+        too_many = limited(request, *counted) if counted else None
         if too_many:
             return too_many
         if form.is_valid():
@@ -101,8 +110,7 @@ def track_form(request):
         if number and Appeal.objects.filter(tracking_no=number).exists():
             return redirect("track", tracking_no=number)
         form.add_error("no", _("No request has this tracking number. Check it and try again."))
-    recent = [r for r in request.session.get(RECENT_KEY, []) if isinstance(r, list) and len(r) == 2]
-    return render(request, "public/track_form.html", {"form": form, "recent": recent},
+    return render(request, "public/track_form.html", {"form": form, "recent": _recent(request)},
                   status=404 if form.errors else 200)
 
 
@@ -155,8 +163,10 @@ def _track_context(appeal: Appeal, *, resident: bool, **extra) -> dict:
         "may_evaluate": appeal.status in services.TRANSITIONS["evaluate"].sources,
         "may_withdraw": appeal.status in services.TRANSITIONS["withdraw"].sources,
         "has_phone": residents.has_phone(appeal),
-        "masked_phone": access.mask_phone(appeal.contact_phone),
+        "phone_tail": access.phone_tail(appeal.contact_phone),
         "hotline": residents.hotline(),
+        # A title the resident typed (one made from the description's start says nothing more).
+        "own_title": appeal.title if resident and not appeal.description.startswith(appeal.title) else "",
         **extra,
     }
 
@@ -186,8 +196,8 @@ def track_code(request, tracking_no: str):
     """GET: the form for a code already received. POST: send one to the phone
     left with the request, then the same form."""
     appeal = _public(request, tracking_no)
-    context = {"appeal": appeal, "form": CodeForm(), "masked_phone": access.mask_phone(appeal.contact_phone),
-               "hotline": residents.hotline()}
+    context = {"appeal": appeal, "form": CodeForm(), "phone_tail": access.phone_tail(appeal.contact_phone),
+               "has_phone": residents.has_phone(appeal), "hotline": residents.hotline()}
     if request.method == "POST":
         too_many = limited(request, "code-send")
         if too_many:
@@ -205,8 +215,8 @@ def track_code(request, tracking_no: str):
 def track_verify(request, tracking_no: str):
     appeal = _public(request, tracking_no)
     form = CodeForm(request.POST)
-    context = {"appeal": appeal, "form": form, "masked_phone": access.mask_phone(appeal.contact_phone),
-               "hotline": residents.hotline()}
+    context = {"appeal": appeal, "form": form, "phone_tail": access.phone_tail(appeal.contact_phone),
+               "has_phone": residents.has_phone(appeal), "hotline": residents.hotline()}
     too_many = limited(request, "code-check")
     if too_many:
         return too_many

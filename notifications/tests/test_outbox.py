@@ -63,6 +63,20 @@ def test_a_dispatch_tells_the_units_handlers_and_the_co_units(cast):
     assert told("dispatch") == {"handler", "handler2", "propertyhandler"}
 
 
+def test_a_reopen_tells_the_unit_and_the_co_units_again(cast):
+    appeal = cast.appeal_in(S.REGISTERED)
+    services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk,
+                      co_units=[cast.property.pk])
+    services.sign_for(appeal, actor=member(cast, "handler"))
+    services.co_sign(appeal, actor=cast.property_handler)
+    services.co_reply(appeal, actor=cast.property_handler, content="已派维保人员")
+    services.reply(appeal, actor=member(cast, "handler"), result="resolved", content="已维修")
+    services.evaluate(appeal, actor=member(cast, "resident"), rating="dissatisfied")
+    services.reopen(appeal, actor=member(cast, "dispatcher"), reason="居民反映仍未修好")
+    deliver()
+    assert told("reopen") == {"handler", "propertyhandler"}
+
+
 def test_a_co_units_part_tells_the_lead_units_handlers(cast):
     appeal = cast.appeal_in(S.REGISTERED)
     services.dispatch(appeal, actor=member(cast, "dispatcher"), unit=cast.community_unit.pk,
@@ -295,3 +309,41 @@ def test_a_failed_message_is_tried_again_and_sent_once(cast, monkeypatch):
     assert sms.send_pending() == 1
     assert sms.send_pending() == 0
     assert len(sms.outbox) == 1
+
+
+def test_a_message_never_sent_keeps_no_secret_either(cast, monkeypatch):
+    cast.submit()
+    outbox.deliver_pending()
+    monkeypatch.setattr(sms.LocmemBackend, "send", lambda *a, **k: 1 / 0)
+    for _ in range(sms.MAX_ATTEMPTS):
+        sms.send_pending()
+    row = SmsMessage.objects.get()
+    assert row.sent_at is None and row.attempts == sms.MAX_ATTEMPTS and row.params["link"] == "***"
+
+
+@pytest.mark.parametrize("shown", [False, True])
+def test_the_console_shows_the_link_only_where_the_demo_asks(cast, settings, caplog, shown):
+    settings.SMS_BACKEND = "notifications.sms.ConsoleBackend"
+    settings.SMS_CONSOLE_SECRETS = shown
+    appeal = cast.submit(contact_phone="13912345678")
+    with caplog.at_level("WARNING", logger="hubiying.sms"):
+        deliver()
+    [record] = [r for r in caplog.records if r.name == "hubiying.sms"]
+    text = record.getMessage()
+    assert appeal.tracking_no in text and "139****5678" in text and "13912345678" not in text
+    assert (residents.token_for(appeal) in text) is shown
+
+
+def test_the_log_filter_masks_private_links_and_tokens():
+    import logging
+
+    from hubiying.logmask import MaskSecrets
+
+    token = "abcdefghijklmnopqrstuvwx"
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1,
+                               "Not Found: %s", (f"/track/HBY-20261201-ABC234/{token}/evaluate/",), None)
+    MaskSecrets().filter(record)
+    assert token not in record.getMessage() and "/track/HBY-20261201-ABC234/***/evaluate/" in record.getMessage()
+    body = logging.LogRecord("x", logging.WARNING, __file__, 1, f'{{"token": "{token}"}}', None, None)
+    MaskSecrets().filter(body)
+    assert token not in body.getMessage()

@@ -172,3 +172,17 @@ def test_a_file_that_is_not_a_photo_is_refused(cast, api):
     data = {**cast.intake_data(), "photos": [fake]}
     assert_error(api().post("/api/v1/appeals", data, format="multipart"), 400, "invalid", "photos")
     assert not Appeal.objects.exists()
+
+
+def test_a_signed_in_resident_is_limited_per_account_staff_are_not(cast, api, settings):
+    settings.HUBIYING_RATE_LIMITS = {**settings.HUBIYING_RATE_LIMITS, "intake-account": (2, 3600), "intake": (2, 3600)}
+    resident = api(cast.resident)
+    for _ in range(2):
+        assert resident.post("/api/v1/appeals", cast.intake_data(), format="json").status_code == 201
+    refused = resident.post("/api/v1/appeals", cast.intake_data(), format="json")
+    assert_error(refused, 429, "too_many_requests")
+    assert int(refused["Retry-After"]) > 0 and Appeal.objects.count() == 2
+    # A grid worker registering walk-ins at a station is not a script.
+    worker = api(cast.grid_worker)
+    for _ in range(3):
+        assert worker.post("/api/v1/appeals", cast.intake_data(channel="walk_in"), format="json").status_code == 201

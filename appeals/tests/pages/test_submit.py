@@ -130,3 +130,15 @@ def test_an_empty_form_lists_every_missing_field_at_once(client, cast):
     assert response.status_code == 400
     assert {"contact_phone", "category", "description", "address"} <= set(response.context["form"].errors)
     assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_too_many_requests_get_the_page_that_says_when_to_try_again(client, cast, settings, signed_in):
+    settings.HUBIYING_RATE_LIMITS = {**settings.HUBIYING_RATE_LIMITS, "intake": (2, 3600), "intake-account": (2, 3600)}
+    if signed_in:
+        client.force_login(cast.resident)  # an account does not lift the limit
+    for _ in range(2):
+        assert client.post(reverse("submit"), form_data()).status_code == 302
+    refused = client.post(reverse("submit"), form_data())
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert Appeal.objects.count() == 2

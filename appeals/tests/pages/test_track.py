@@ -5,7 +5,7 @@ as its resident wrote it."""
 from django.urls import reverse
 
 from appeals import residents, services
-from appeals.models import AppealPhoto
+from appeals.models import Appeal, AppealPhoto
 from appeals.tests.actions._support import add_user, member
 from organisations.models import Role
 
@@ -27,11 +27,13 @@ def test_an_unknown_number_says_so(client, db):
     assert client.get(reverse("track", args=["HBY-20260101-ZZZZZZ"])).status_code == 404
 
 
-def test_the_track_form_lists_the_requests_sent_from_this_browser_with_their_private_links(client, cast):
+def test_the_track_form_lists_the_numbers_sent_from_this_browser_but_no_private_link(client, cast):
     client.post(reverse("submit"), {**cast.intake_data(), "contact_phone": "13899912345"})
-    number, token = client.session["hby_recent_tracking"][0]
+    appeal = Appeal.objects.get()
     page = client.get(reverse("track_form")).content.decode()
-    assert reverse("track_private", args=[number, token]) in page
+    assert reverse("track", args=[appeal.tracking_no]) in page
+    # The next person on a shared phone or a station's tablet gets no private link.
+    assert residents.token_for(appeal) not in page and residents.token_for(appeal) not in str(dict(client.session))
 
 
 def test_the_public_page_shows_status_dates_reply_and_unit(client, cast):
@@ -48,7 +50,8 @@ def test_the_public_page_shows_status_dates_reply_and_unit(client, cast):
     assert actions == ["submit", "register", "dispatch", "sign", "reply"]
     # The number alone does not evaluate: it offers the proof instead.
     assert "track_evaluate" not in body and reverse("track_code", args=[appeal.tracking_no]) in body
-    assert "138****2345" in body  # where the code would go
+    # Where the code would go, by its last four digits only: nobody learns the number.
+    assert "2345" in body and "138****" not in body and "1389991" not in body
 
 
 def test_the_public_page_shows_nothing_the_resident_wrote(client, cast):
