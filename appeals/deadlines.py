@@ -37,6 +37,7 @@ WARN_FRACTION = Decimal("0.75")
 FALLBACK = {
     TimeLimit.Step.DISPATCH: (Decimal(4), TimeLimit.Clock.WORK_HOURS),
     TimeLimit.Step.SIGN: (Decimal(1), TimeLimit.Clock.WORK_DAYS),
+    TimeLimit.Step.RESPOND: (Decimal(1), TimeLimit.Clock.WORK_DAYS),
     TimeLimit.Step.HANDLE: (Decimal(5), TimeLimit.Clock.WORK_DAYS),
     TimeLimit.Step.EVALUATE: (Decimal(7), TimeLimit.Clock.DAYS),
     TimeLimit.Step.SUPERVISE: (Decimal(3), TimeLimit.Clock.WORK_DAYS),

@@ -300,7 +300,10 @@ def _insert(clean: dict, *, actor, channel: str, staff: bool, photos) -> Appeal:
     # The outbox worker tells the dispatchers and sends the resident the private link.
     event = record_event(
         appeal=appeal, action="submit", from_status="", to_status=Status.SUBMITTED,
-        actor=actor if staff or resident else None, at=now, data={"channel": channel},
+        actor=actor if staff or resident else None, at=now,
+        # What the figures (analysis) count the request by, as it was received.
+        data={"channel": channel, "category": appeal.category_id, "type": appeal.type, "urgency": appeal.urgency,
+              "node": node.pk},
     )
     for content, width, height, token in photos:
         AppealPhoto.objects.create(appeal=appeal, event=event, token=token, image=content, width=width,

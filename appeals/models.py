@@ -88,6 +88,7 @@ class TimeLimit(models.Model):
     class Step(models.TextChoices):
         DISPATCH = "dispatch", _("Register and dispatch")
         SIGN = "sign", _("Sign for or return")
+        RESPOND = "respond", _("Contact the resident (from the sign-for)")
         HANDLE = "handle", _("Handle and reply")
         EVALUATE = "evaluate", _("Evaluation window")
         SUPERVISE = "supervise", _("Supervision")

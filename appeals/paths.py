@@ -17,6 +17,7 @@ from organisations.models import Node
 from organisations.tree import tree
 
 from .models import Appeal, AppealEvent
+from .workflow import record_events
 
 
 def _moved(field: str, old_path: str, new_path: str) -> dict:
@@ -40,9 +41,9 @@ def follow_the_tree(sender, node: Node, old_path: str, new_path: str, **kwargs) 
         for appeal_id, status, old_owner in these.values_list("pk", "status", "owner_node__name"):
             events.append(AppealEvent(
                 appeal_id=appeal_id, action="reassign", from_status=status, to_status=status, at=now,
-                public=False, notified_at=now, data={"owner_node": owner.code},
+                public=False, data={"owner_node": owner.code},
                 note=_("%(old)s no longer covers this place: now dispatched from %(new)s.")
                 % {"old": old_owner, "new": owner.name},
             ))
         these.update(owner_node=owner, owner_path=owner.path, version=F("version") + 1)
-    AppealEvent.objects.bulk_create(events)
+    record_events(events)

@@ -193,8 +193,11 @@ def sign_for(appeal: Appeal, *, actor) -> Appeal:
     now = timezone.now()
     changes = {"step_started": now, "step_due": appeal.handle_due,
                "step_warn_at": _warn_between(appeal, now, appeal.handle_due)}
+    # The unit responds (响应: contacts the resident, starts, replies or returns) by respond_due.
+    respond = deadlines.step_deadline(TimeLimit.Step.RESPOND, appeal, now)
     commit(appeal, actor, "sign", role=role, changes=changes, now=now,
-           data={"on_time": appeal.step_due is None or now <= appeal.step_due})
+           data={"on_time": appeal.step_due is None or now <= appeal.step_due,
+                 "respond_due": respond.due.isoformat()})
     return appeal
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from workcalendar.calendar import WorkCalendar
 from . import access, deadlines
 from .errors import Conflict, Forbidden, Invalid, WrongState
 from .models import BEFORE_REPLY, Appeal, AppealEvent, Status
+from .signals import events_written
 
 R = Role.Name
 S = Status
@@ -241,12 +243,27 @@ def commit(
 
 
 def record_event(**fields) -> AppealEvent:
-    """Writes one timeline event. An event that may tell someone waits in the
-    outbox for the worker (notifications.outbox); any other is born delivered."""
+    """Writes one timeline event (see record_events)."""
+    return record_events([AppealEvent(**fields)])[0]
+
+
+def record_events(events: list[AppealEvent]) -> list[AppealEvent]:
+    """The one place where timeline events are written. An event that may tell
+    someone waits in the outbox for the worker (notifications.outbox); any
+    other is born delivered. The receivers of `signals.events_written` (the
+    figures) follow in the same transaction."""
     from notifications.outbox import may_tell
 
-    tells = may_tell(fields["action"])
-    return AppealEvent.objects.create(**fields, notified_at=None if tells else fields["at"])
+    for event in events:
+        if event.notified_at is None and not may_tell(event.action):
+            event.notified_at = event.at
+    with transaction.atomic():
+        if len(events) == 1:
+            events[0].save()
+        else:
+            AppealEvent.objects.bulk_create(events)
+        events_written.send(sender=AppealEvent, events=events)
+    return events
 
 
 def step_changes(appeal: Appeal, step: str | None, now: datetime | None,

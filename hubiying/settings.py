@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "organisations",
     "appeals",
     "notifications",
+    "analysis",  # the figures: kept from the timeline through appeals.signals
     "demo",  # the demo county: depends on everything above, nothing depends on it
 ]
 
@@ -233,6 +234,9 @@ CACHES["default"]["KEY_PREFIX"] = env("HUBIYING_CACHE_PREFIX") or hashlib.sha1(
 HUBIYING_SITE_URL = env("HUBIYING_SITE_URL", "http://127.0.0.1:8000")
 # The hotline residents are told to call when a page cannot help them.
 HUBIYING_HOTLINE = env("HUBIYING_HOTLINE", "12345")
+# How the figures' rates are rounded to 0.1 percentage point: "half_up" (97.85 → 97.9)
+# or "truncate" (97.87 → 97.8, as some counties publish).
+HUBIYING_RATE_ROUNDING = env("HUBIYING_RATE_ROUNDING", "half_up")
 # A supervisor's repeated urge within this many minutes is refused.
 HUBIYING_URGE_INTERVAL_MINUTES = int(env("HUBIYING_URGE_INTERVAL_MINUTES", "60"))
 # How text messages go out: the console backend writes them to the log, with

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from analysis.api import StatsView
+
 # No URL serves the media folder: photos go through access-checked views only. Error pages
 # are the templates 400/403/404/500.html, through Django's own handlers.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/stats", StatsView.as_view(), name="api-stats"),
     path("api/v1/", include("appeals.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("appeals.urls")),

@@ -70,6 +70,7 @@ class Call:
     data: dict
     api: bool
     kind: str  # "object": names one request/notification; "into": merges a visible one into it;
+    # "scope": the figures of the request's place;
     # "list": shows many; "open": neither
 
 
@@ -107,6 +108,9 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
         if action == "merge":  # merging the visible request into the invisible one
             calls.append(Call("post", f"/api/v1/appeals/{other.pk}/merge", {"into": pk}, True, "into"))
         return calls
+    if name == "api-stats":  # the figures of the request's town and of its place
+        return [Call("get", f"/api/v1/stats?scope={target.owner_node_id}", {}, True, "scope"),
+                Call("get", f"/api/v1/stats?scope={target.node_id}&from=2026-01-01", {}, True, "scope")]
     if name.startswith("api-track"):
         return []  # public by tracking number and private token: see test_privacy and the checks below
     if name in ("workbench", "work_new", "overdue", "notifications"):
@@ -227,6 +231,8 @@ def test_nobody_reads_or_changes_a_request_outside_their_scope(cast, far_appeal)
                         ok = code == 404 or (code == 403 and role == "resident")
                     if not ok:
                         failures.append(where + " (expected 404, or sign-in for anonymous)")
+                if call.kind == "scope" and code != (401 if anonymous else 403):
+                    failures.append(where + " (the figures of a scope out of reach must be refused)")
                 if call.kind == "into" and not (code in (400, 401, 403, 404, 409) or (code == 302 and not call.api)):
                     failures.append(where + " (merging into an invisible request must be refused)")
                 if call.kind != "open" or code == 200:

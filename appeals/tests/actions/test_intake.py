@@ -30,7 +30,8 @@ def test_a_resident_submits_a_request_from_the_web_page(cast, clock):
     assert appeal.step_due == at("2026-06-08 11:00")
     (submit,) = events(appeal)
     assert (submit.action, submit.from_status, submit.to_status) == ("submit", "", S.SUBMITTED)
-    assert submit.actor == cast.resident and submit.data == {"channel": "web"}
+    assert submit.actor == cast.resident and submit.data == {
+        "channel": "web", "category": cast.category.pk, "type": "help", "urgency": "normal", "node": cast.compound.pk}
 
 
 def test_a_visitor_without_an_account_submits_through_the_api(cast):

@@ -1,0 +1,79 @@
+"""Whose figures a person may see (built on organisations.access, the one scope module).
+
+Staff who read requests of a tree node (grid workers, dispatchers, supervisors,
+leaders, administrators) see the figures of that node, of every node below it
+and of every unit serving only inside it; a handler sees their own unit's.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from appeals.errors import Forbidden, Invalid, NotFound
+from organisations.access import scopes_of
+from organisations.models import Node, Role, Unit
+
+from .figures import Scope
+
+R = Role.Name
+READERS = (R.LEADER, R.SUPERVISOR, R.ADMIN, R.DISPATCHER, R.GRID_WORKER)  # the default scope: the first found
+
+
+def _nodes(scopes) -> list[Node]:
+    return [n for role in READERS for n in scopes.nodes.get(role, [])]
+
+
+def may_see(user, scope: Scope) -> bool:
+    scopes = scopes_of(user)
+    if scopes.superuser:
+        return True
+    nodes = _nodes(scopes)
+    if scope.node is not None:
+        return any(n.contains(scope.node) for n in nodes)
+    if scope.unit.pk in scopes.unit_ids():
+        return True
+    served = list(scope.unit.jurisdiction.all())
+    return bool(served) and all(any(n.contains(s) for n in nodes) for s in served)
+
+
+def is_reader(user) -> bool:
+    scopes = scopes_of(user)
+    return scopes.superuser or bool(_nodes(scopes)) or bool(scopes.unit_ids())
+
+
+def default_scope(user) -> Scope | None:
+    scopes = scopes_of(user)
+    nodes = _nodes(scopes)
+    if nodes:
+        return Scope(node=min(nodes, key=lambda n: n.path.count("/")))
+    units = scopes.units.get(R.HANDLER, [])
+    if units:
+        return Scope(unit=units[0])
+    if scopes.superuser:
+        root = Node.objects.filter(parent__isnull=True).order_by("path").first()
+        return Scope(node=root) if root else None
+    return None
+
+
+def scope_from(value: str | None, user) -> Scope:
+    """`value`: a tree node's id, or `unit-<id>` for a unit; None for the caller's own scope.
+    Refuses what does not exist (404) and what the caller may not see (403)."""
+    if value is None:
+        scope = default_scope(user)
+        if scope is None:
+            raise Forbidden(_("You have no scope whose figures you may see."))
+        return scope
+    value = str(value).strip()
+    try:
+        is_unit = value.startswith("unit-")
+        pk = int(value[5:] if is_unit else value)
+        if not 0 < pk < 2**62:
+            raise Node.DoesNotExist
+        scope = Scope(unit=Unit.objects.get(pk=pk)) if is_unit else Scope(node=Node.objects.get(pk=pk))
+    except ValueError:
+        raise Invalid(_("The scope is a tree node's id, or unit-<id> for a handling unit."), field="scope") from None
+    except (Node.DoesNotExist, Unit.DoesNotExist):
+        raise NotFound(_("There is no such scope."), field="scope") from None
+    if not may_see(user, scope):
+        raise Forbidden(_("You may not see the figures of this scope."))
+    return scope

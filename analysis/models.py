@@ -1,0 +1,167 @@
+"""The figures of 分析研判, kept from the timeline.
+
+- `Fact`: what one request contributes, per unit that had a part in it (the
+  lead unit owns the request's counts; a unit it was returned by, and every
+  co-unit, keep the counts of their own part). Worked out from the request's
+  timeline events alone (analysis.facts), in the transaction that writes them.
+- `Tally`: the facts summed per day, month and year, per scope (each county,
+  town and community the request lies in, and the unit) and per category,
+  unit, channel, type and urgency: the figures of any scope and period read a
+  few hundred rows, whatever the number of requests.
+- `HoursTally`: how many replied requests took each handling time (in tenths of
+  a working hour), so that the 90th percentile is exact at that precision.
+- `FigureSettings`: the choices the admin makes (基本满意, minimum standards).
+
+Grids and compounds are summed from the facts directly (a few thousand rows each).
+Scope ids: a tree node's id, or minus a unit's id (`unit_scope`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The counted columns, shared by Fact and Tally (analysis.figures sums them).
+COUNTERS = (
+    # the request (the lead unit's part only)
+    "received", "registered", "rejected", "replied", "replied_on_time", "closed", "withdrawn", "merged",
+    "reopened", "reopenings", "extensions", "evaluated", "satisfied", "basically", "dissatisfied", "resolved",
+    "callbacks", "on_the_spot", "handled", "handled_tenths",
+    # each unit's own part
+    "dispatched", "signed", "signed_on_time", "returns", "response_due", "responded_on_time",
+    "co_parts", "co_replied",
+)
+DIMENSIONS = ("category", "unit", "channel", "type", "urgency")
+
+
+def unit_scope(unit_id: int) -> int:
+    return -int(unit_id)
+
+
+class Counted(models.Model):
+    received = models.IntegerField(default=0)
+    registered = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    replied = models.IntegerField(default=0)
+    replied_on_time = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    merged = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)  # requests reopened at least once
+    reopenings = models.IntegerField(default=0)
+    extensions = models.IntegerField(default=0)  # approved
+    evaluated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basically = models.IntegerField(default=0)
+    dissatisfied = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)  # evaluated, and the reply's result is "resolved"
+    callbacks = models.IntegerField(default=0)  # evaluations recorded by a call-back
+    on_the_spot = models.IntegerField(default=0)  # 即接即办
+    handled = models.IntegerField(default=0)  # replied, with a handling time
+    handled_tenths = models.BigIntegerField(default=0)  # their working hours × 10, summed
+    dispatched = models.IntegerField(default=0)
+    signed = models.IntegerField(default=0)
+    signed_on_time = models.IntegerField(default=0)
+    returns = models.IntegerField(default=0)
+    response_due = models.IntegerField(default=0)
+    responded_on_time = models.IntegerField(default=0)
+    co_parts = models.IntegerField(default=0)
+    co_replied = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Fact(Counted):
+    appeal_id = models.BigIntegerField()
+    unit = models.IntegerField(default=0)  # 0: no unit yet
+    owner = models.BooleanField(default=False)  # the part that holds the request's own counts
+    day = models.DateField()  # the day the request was received (its cohort)
+    node = models.IntegerField()  # the request's place (compound, grid or community)
+    county = models.IntegerField(default=0)  # the place's county, town and community, when counted
+    town = models.IntegerField(default=0)
+    community = models.IntegerField(default=0)
+    category = models.IntegerField()
+    channel = models.CharField(max_length=12)
+    type = models.CharField(max_length=12)
+    urgency = models.CharField(max_length=8)
+    hours_tenths = models.IntegerField(null=True)  # the owner part of a replied request
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appeal_id", "unit"], name="fact_one_per_part")]
+        indexes = [models.Index(fields=["node", "day"], name="fact_place_day")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}/{self.unit}"
+
+
+class Grain(models.TextChoices):
+    DAY = "D", _("day")
+    MONTH = "M", _("month")
+    YEAR = "Y", _("year")
+
+
+class Tally(Counted):
+    scope = models.IntegerField()
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()  # the day, or the first day of the month or year
+    category = models.IntegerField()
+    unit = models.IntegerField()
+    channel = models.CharField(max_length=12)
+    type = models.CharField(max_length=12)
+    urgency = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["scope", "grain", "period", "category", "unit", "channel", "type", "urgency"],
+            name="tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.grain}{self.period}"
+
+
+class HoursTally(models.Model):
+    scope = models.IntegerField()
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()
+    category = models.IntegerField()
+    tenths = models.IntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "grain", "period", "category", "tenths"],
+                                               name="hours_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.grain}{self.period} {self.tenths}"
+
+
+class FigureSettings(models.Model):
+    """One row: how the figures count, chosen by the admin."""
+
+    class Basic(models.TextChoices):
+        SATISFIED = "satisfied", _("counts as satisfied")
+        EXCLUDED = "excluded", _("is left out of the valid evaluations")
+        WEIGHTED = "weighted", _("counts as satisfied at a weight")
+
+    basically = models.CharField(_("基本满意 (basically satisfied)"), max_length=10, choices=Basic.choices,
+                                 default=Basic.SATISFIED)
+    basically_weight = models.DecimalField(_("its weight"), max_digits=3, decimal_places=2, default=Decimal("0.8"),
+                                           help_text=_("Between 0 and 1; used when it counts at a weight."))
+    min_reply_rate = models.DecimalField(_("minimum reply rate (%)"), max_digits=5, decimal_places=1,
+                                         default=Decimal("92"))
+    min_satisfaction_rate = models.DecimalField(_("minimum satisfaction rate (%)"), max_digits=5, decimal_places=1,
+                                                default=Decimal("85"))
+
+    class Meta:
+        verbose_name = _("figure settings")
+        verbose_name_plural = _("figure settings")
+
+    def __str__(self) -> str:
+        return str(_("figure settings"))
+
+    @classmethod
+    def current(cls) -> FigureSettings:
+        return cls.objects.first() or cls()
