@@ -25,7 +25,7 @@ from appeals.catalogue import catalogue
 from appeals.models import Appeal
 from organisations.models import Node, Unit
 
-from .models import COUNTERS, Fact, FigureSettings, Grain, HoursTally, Tally, unit_scope
+from .models import COUNTERS, Fact, FigureSettings, Grain, HoursTally, Tally, UnitTally, unit_scope
 
 TALLIED = {Node.Kind.COUNTY, Node.Kind.TOWN, Node.Kind.COMMUNITY}
 EARLIEST = date(2000, 1, 1)
@@ -166,14 +166,24 @@ class Query:
     def _category_q(self) -> Q:
         return Q(category__in=self.category_ids) if self.category_ids is not None else Q()
 
-    def rows(self):
-        """The Tally or Fact rows of the scope, period and category."""
+    def _scope_id(self) -> int:
+        return unit_scope(self.scope.unit.pk) if self.scope.unit else self.scope.node.pk
+
+    def _periods(self) -> Q:
+        """The tally periods of the query. Nobody is received after today, so a period
+        reaching today reaches the end of its year: whole months and years, few rows."""
+        last = self.last
+        if last >= today():
+            last = date(last.year, 12, 31)
+        periods = Q(pk__in=[])
+        for grain, first, last in pieces(self.first, last):
+            periods |= Q(grain=grain, period__gte=first, period__lte=last)
+        return periods
+
+    def rows(self, model=Tally):
+        """The Tally (or UnitTally) rows of the scope, period and category; the Fact rows of a grid or compound."""
         if self.tallied():
-            scope = unit_scope(self.scope.unit.pk) if self.scope.unit else self.scope.node.pk
-            periods = Q(pk__in=[])
-            for grain, first, last in pieces(self.first, self.last):
-                periods |= Q(grain=grain, period__gte=first, period__lte=last)
-            return Tally.objects.filter(periods, self._category_q(), scope=scope)
+            return model.objects.filter(self._periods(), self._category_q(), scope=self._scope_id())
         return Fact.objects.filter(self._category_q(), node__in=self.places(), day__gte=self.first,
                                    day__lte=self.last)
 
@@ -187,7 +197,7 @@ class Query:
 
     def breakdown(self, dimension: str) -> list[tuple[object, Counts]]:
         """Counts per value of `dimension` (category, unit, channel, type, urgency), most received first."""
-        found = self.rows().values(dimension).annotate(**{c: Sum(c) for c in COUNTERS}).order_by()
+        found = self.rows(UnitTally if dimension == "unit" else Tally).values(dimension).annotate(**{c: Sum(c) for c in COUNTERS}).order_by()
         out = [(row[dimension], Counts({c: int(row[c] or 0) for c in COUNTERS})) for row in found]
         out.sort(key=lambda item: (-item[1]["received"], -item[1]["dispatched"], str(item[0])))
         return out
@@ -195,8 +205,7 @@ class Query:
     def trend(self, grain: str = Grain.DAY) -> list[tuple[date, Counts]]:
         """Received and replied per day, month or year of the period."""
         if self.tallied():
-            scope = unit_scope(self.scope.unit.pk) if self.scope.unit else self.scope.node.pk
-            rows = Tally.objects.filter(self._category_q(), scope=scope, grain=grain,
+            rows = Tally.objects.filter(self._category_q(), scope=self._scope_id(), grain=grain,
                                         period__gte=_floor(self.first, grain), period__lte=self.last)
             found = rows.values("period").annotate(**{c: Sum(c) for c in COUNTERS}).order_by("period")
             return [(r["period"], Counts({c: int(r[c] or 0) for c in COUNTERS})) for r in found]
@@ -211,11 +220,8 @@ class Query:
     def hours(self) -> tuple[float | None, float | None]:
         """Average and 90th percentile (nearest rank) of the handling time, in working hours."""
         if self.tallied():
-            scope = unit_scope(self.scope.unit.pk) if self.scope.unit else self.scope.node.pk
-            periods = Q(pk__in=[])
-            for grain, first, last in pieces(self.first, self.last):
-                periods |= Q(grain=grain, period__gte=first, period__lte=last)
-            rows = (HoursTally.objects.filter(periods, self._category_q(), scope=scope)
+            categories = Q(category=0) if self.category_ids is None else self._category_q()
+            rows = (HoursTally.objects.filter(self._periods(), categories, scope=self._scope_id())
                     .values("tenths").annotate(n=Sum("count")).order_by("tenths"))
         else:
             rows = (self.rows().filter(owner=True, hours_tenths__isnull=False).values("hours_tenths")

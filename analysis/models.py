@@ -6,8 +6,9 @@
   timeline events alone (analysis.facts), in the transaction that writes them.
 - `Tally`: the facts summed per day, month and year, per scope (each county,
   town and community the request lies in, and the unit) and per category,
-  unit, channel, type and urgency: the figures of any scope and period read a
-  few hundred rows, whatever the number of requests.
+  channel, type and urgency; `UnitTally` the same per category and unit. The
+  figures of any scope and period read a few thousand rows at most, whatever
+  the number of requests.
 - `HoursTally`: how many replied requests took each handling time (in tenths of
   a working hour), so that the 90th percentile is exact at that precision.
 - `FigureSettings`: the choices the admin makes (基本满意, minimum standards).
@@ -33,7 +34,6 @@ COUNTERS = (
     "dispatched", "signed", "signed_on_time", "returns", "response_due", "responded_on_time",
     "co_parts", "co_replied",
 )
-DIMENSIONS = ("category", "unit", "channel", "type", "urgency")
 
 
 def unit_scope(unit_id: int) -> int:
@@ -104,25 +104,45 @@ class Grain(models.TextChoices):
 
 
 class Tally(Counted):
+    """The counts per scope, period, category, channel, type and urgency."""
+
     scope = models.IntegerField()
     grain = models.CharField(max_length=1, choices=Grain.choices)
     period = models.DateField()  # the day, or the first day of the month or year
     category = models.IntegerField()
-    unit = models.IntegerField()
     channel = models.CharField(max_length=12)
     type = models.CharField(max_length=12)
     urgency = models.CharField(max_length=8)
 
     class Meta:
         constraints = [models.UniqueConstraint(
-            fields=["scope", "grain", "period", "category", "unit", "channel", "type", "urgency"],
-            name="tally_key")]
+            fields=["scope", "grain", "period", "category", "channel", "type", "urgency"], name="tally_key")]
 
     def __str__(self) -> str:
         return f"{self.scope} {self.grain}{self.period}"
 
 
+class UnitTally(Counted):
+    """The counts per scope, period, category and unit: the per-unit tables and rankings."""
+
+    scope = models.IntegerField()
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()
+    category = models.IntegerField()
+    unit = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "grain", "period", "category", "unit"],
+                                               name="unit_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.grain}{self.period} u{self.unit}"
+
+
 class HoursTally(models.Model):
+    """Replied requests per handling time; category 0 holds every category's (so
+    that a scope's whole distribution is a few hundred rows)."""
+
     scope = models.IntegerField()
     grain = models.CharField(max_length=1, choices=Grain.choices)
     period = models.DateField()

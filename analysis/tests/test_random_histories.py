@@ -284,3 +284,28 @@ def test_deleting_requests_takes_them_out_of_the_figures(cast):
     assert keeping.tally_differences() == (0, 0)
     assert Query(Scope(node=cast.county)).counts()["received"] + \
         Query(Scope(node=cast.city)).counts()["received"] == Appeal.objects.count()
+
+
+def test_the_rebuild_gives_back_what_the_events_kept(cast):
+    play(cast, n=15, seed=2)
+    from analysis.models import HoursTally, Tally
+
+    from analysis.models import UnitTally
+
+    kept = sorted(Tally.objects.values_list("scope", "grain", "period", "category", "channel", "received",
+                                            "replied", "dispatched", "returns"))
+    kept_units = sorted(UnitTally.objects.values_list("scope", "grain", "period", "category", "unit", "received",
+                                                      "replied", "dispatched", "returns"))
+    kept_hours = sorted(HoursTally.objects.values_list("scope", "grain", "period", "category", "tenths", "count"))
+    Tally.objects.update(received=0)
+    assert keeping.tally_differences()[0] > 0
+    keeping.rebuild_tallies()
+    assert keeping.tally_differences() == (0, 0)
+    assert sorted(r for r in Tally.objects.values_list("scope", "grain", "period", "category", "channel",
+                                                     "received", "replied", "dispatched", "returns")
+                  if any(r[5:])) == [row for row in kept if any(row[5:])]
+    assert sorted(r for r in UnitTally.objects.values_list("scope", "grain", "period", "category", "unit",
+                                                         "received", "replied", "dispatched", "returns")
+                  if any(r[5:])) == [row for row in kept_units if any(row[5:])]
+    assert sorted(HoursTally.objects.values_list("scope", "grain", "period", "category", "tenths", "count")) == \
+        [h for h in kept_hours if h[5]]

@@ -242,7 +242,8 @@ class Command(BaseCommand):
         scale = 0.25 if urgent else 1.0
         unit = handler = None
         try:
-            ev("submit", "submitted", t, actor=staff_user if staff else resident, data={"channel": channel})
+            ev("submit", "submitted", t, actor=staff_user if staff else resident,
+               data={"channel": channel, "category": cat.pk, "type": kind, "urgency": a["urgency"], "node": node.pk})
             if staff:
                 ev("register", "registered", t, actor=staff_user, data={"on_behalf": True})
             elif pool or rnd.random() > 0.012:
@@ -293,7 +294,9 @@ class Command(BaseCommand):
                 raise _Cut  # the sign pool stays dispatched
             while True:
                 t += (rnd.uniform(0.2, 2) if pool else rnd.expovariate(1 / 6)) * HOUR * scale
-                ev("sign", "signed", t, actor=handler, unit=unit)
+                limit_of_step = 2 * HOUR if urgent else 1.4 * DAY  # the sign and response limits, roughly
+                ev("sign", "signed", t, actor=handler, unit=unit,
+                   data={"on_time": t <= state["at"] + limit_of_step, "respond_due": self.iso(t + limit_of_step)})
                 if pool == 2:
                     limit = t  # the reply pool stays signed
                 if rnd.random() < 0.3:
@@ -490,6 +493,16 @@ class Command(BaseCommand):
             cur.execute("VACUUM ANALYZE appeals_appeal")
             cur.execute("VACUUM ANALYZE appeals_appealevent")
             cur.execute("ANALYZE")
+        # The figures, worked out from the timelines just written, as rebuild_figures does.
+        from analysis import keeping
+
+        t = time.monotonic()
+        keeping.fact_differences(fix=True, batch=5000)
+        keeping.rebuild_tallies()
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE analysis_fact")
+            cur.execute("VACUUM ANALYZE analysis_tally")
+        self.stdout.write(f"  figures (facts and tallies) from the timelines in {time.monotonic() - t:.1f} s")
         summary = {
             "requests": len(stamps), "events": n_events, "seconds": round(time.monotonic() - started, 1),
             "statuses": dict(statuses.most_common()), "pool_unit": self.pool_unit.code,
