@@ -107,8 +107,9 @@ class StatsView(APIView):
             "Requests received in the period (a cohort): a request counts as replied once it has had a reply. "
             "Rates are percentages with their numerators and denominators in `rates`."),
         parameters=[
-            OpenApiParameter("scope", str, pattern=r"^(unit-)?[0-9]+$", description="A tree node's id, or unit-<id>; default: the caller's "
-                             "own scope. Out of the caller's scope: 403."),
+            OpenApiParameter("scope", str, pattern=r"^(unit-)?[0-9]+$",
+                             description="A tree node's id, or unit-<id>; default: the caller's own scope. "
+                             "Out of the caller's scope: 403."),
             OpenApiParameter("from", date, description="First day received (YYYY-MM-DD), inclusive."),
             OpenApiParameter("to", date, description="Last day received (YYYY-MM-DD), inclusive."),
             OpenApiParameter("category", str, description="A category code (a first-level code covers its children)."),

@@ -172,11 +172,11 @@ class Query:
     def _periods(self) -> Q:
         """The tally periods of the query. Nobody is received after today, so a period
         reaching today reaches the end of its year: whole months and years, few rows."""
-        last = self.last
-        if last >= today():
-            last = date(last.year, 12, 31)
+        end = self.last
+        if end >= today():
+            end = date(end.year, 12, 31)
         periods = Q(pk__in=[])
-        for grain, first, last in pieces(self.first, last):
+        for grain, first, last in pieces(self.first, end):
             periods |= Q(grain=grain, period__gte=first, period__lte=last)
         return periods
 
@@ -197,7 +197,8 @@ class Query:
 
     def breakdown(self, dimension: str) -> list[tuple[object, Counts]]:
         """Counts per value of `dimension` (category, unit, channel, type, urgency), most received first."""
-        found = self.rows(UnitTally if dimension == "unit" else Tally).values(dimension).annotate(**{c: Sum(c) for c in COUNTERS}).order_by()
+        rows = self.rows(UnitTally if dimension == "unit" else Tally)
+        found = rows.values(dimension).annotate(**{c: Sum(c) for c in COUNTERS}).order_by()
         out = [(row[dimension], Counts({c: int(row[c] or 0) for c in COUNTERS})) for row in found]
         out.sort(key=lambda item: (-item[1]["received"], -item[1]["dispatched"], str(item[0])))
         return out

@@ -203,8 +203,7 @@ def _sum_statements() -> list[str]:
     sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
     levels = [(q(level), f"{q(level)} <> 0") for level in LEVELS] + [(f"-{q('unit')}", f"{q('unit')} <> 0")]
     out = []
-    for model, dims, extra in ((Tally, ("category", "channel", "type", "urgency"), ""),
-                               (UnitTally, ("category", "unit"), "")):
+    for model, dims in ((Tally, ("category", "channel", "type", "urgency")), (UnitTally, ("category", "unit"))):
         table = q(model._meta.db_table)
         d = ", ".join(q(c) for c in dims)
         cols = f"{q('scope')}, {q('grain')}, {q('period')}, {d}, {counters}"

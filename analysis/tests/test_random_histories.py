@@ -142,7 +142,9 @@ def recount(scope: Scope, start: date | None, end: date | None, categories=None)
             unit_of.append(lead)
             if e.action == "return":
                 lead = 0
-        mine = (lambda u: in_area) if scope.node is not None else (lambda u: u == scope.unit.pk)
+        def mine(u, in_area=in_area):
+            return in_area if scope.node is not None else u == scope.unit.pk
+
         # each unit's part
         for i, e in enumerate(events):
             u = unit_of[i]
@@ -202,7 +204,7 @@ CHECKED = ("received", "registered", "rejected", "replied", "replied_on_time", "
 
 
 def test_every_figure_matches_a_recount_from_the_timeline(cast):
-    appeals = play(cast)
+    play(cast)
     actions = set(AppealEvent.objects.values_list("action", flat=True))
     # the histories did reach what the figures must get right
     assert {"return", "approve-extension", "reopen", "merge", "withdraw", "co-reply", "evaluate", "close",
@@ -288,9 +290,7 @@ def test_deleting_requests_takes_them_out_of_the_figures(cast):
 
 def test_the_rebuild_gives_back_what_the_events_kept(cast):
     play(cast, n=15, seed=2)
-    from analysis.models import HoursTally, Tally
-
-    from analysis.models import UnitTally
+    from analysis.models import HoursTally, Tally, UnitTally
 
     kept = sorted(Tally.objects.values_list("scope", "grain", "period", "category", "channel", "received",
                                             "replied", "dispatched", "returns"))

@@ -10,9 +10,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from appeals.models import Appeal
 from analysis import keeping
 from analysis.models import Fact
+from appeals.models import Appeal
 
 
 class Command(BaseCommand):
