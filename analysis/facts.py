@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from organisations.models import Node
 
-from .models import COUNTERS
+from .models import COUNTERS, TYPE_COUNTERS
 
 RESOLVED = "resolved"
 RATING_COLUMN = {"satisfied": "satisfied", "basically_satisfied": "basically", "dissatisfied": "dissatisfied"}
@@ -159,6 +159,10 @@ def request_of(row: dict, events: list[dict], tree, calendar) -> Request:
             own["withdrawn"] = 1
         elif action == "merge":
             own["merged"] = 1
+    if own["received"]:
+        own["urgent"] = int(req.urgency == "urgent")
+        if req.type in TYPE_COUNTERS:
+            own[TYPE_COUNTERS[req.type]] = 1
     if own["replied"]:
         own["replied_on_time"] = int(bool(on_time))
     if own["evaluated"] and rating in RATING_COLUMN:

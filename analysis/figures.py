@@ -5,9 +5,9 @@ as replied once it has had a reply, whatever its state now, so no rate passes
 100%. Every rate carries its numerator and denominator; a rate without a
 denominator is None ("—" on pages, null in JSON), never 0 or 100.
 
-Counties, towns, communities and units read `Tally` rows: whole years from the
-yearly rows, whole months from the monthly ones, the rest from the daily ones.
-Grids and compounds sum their few thousand `Fact` rows directly.
+A county or town reads its tallies for the whole years and months of the
+period (a county its days too) and its facts for the days left over; a
+community, grid, compound or unit sums its facts (tens of thousands at most).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from appeals.catalogue import catalogue
 from appeals.models import Appeal
 from organisations.models import Node, Unit
 
-from .models import COUNTERS, Fact, FigureSettings, Grain, HoursTally, Tally, UnitTally, unit_scope
+from .models import COUNTERS, TYPE_COUNTERS, Fact, FigureSettings, Grain, HoursTally, Tally, UnitTally
 
-TALLIED = {Node.Kind.COUNTY, Node.Kind.TOWN, Node.Kind.COMMUNITY}
+TALLIED = {Node.Kind.COUNTY, Node.Kind.TOWN}
 EARLIEST = date(2000, 1, 1)
 
 # name: (numerator, denominator) in counters; the satisfaction rate is worked out apart.
@@ -117,16 +117,17 @@ def _month_end(d: date) -> date:
     return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def pieces(start: date, end: date) -> list[tuple[str, date, date]]:
-    """[start, end] as whole years, whole months and single days: (grain, first, last) periods."""
+def pieces(start: date, end: date, finest=(Grain.DAY, Grain.MONTH, Grain.YEAR)) -> list[tuple[str, date, date]]:
+    """[start, end] as whole years, whole months and runs of days: (grain, first, last) periods.
+    `finest`: the grains available (a year may be read as its months)."""
     out = []
     cursor = start
     while cursor <= end:
-        if cursor.month == 1 and cursor.day == 1 and date(cursor.year, 12, 31) <= end:
+        if Grain.YEAR in finest and cursor.month == 1 and cursor.day == 1 and date(cursor.year, 12, 31) <= end:
             last = end.year if end == date(end.year, 12, 31) else end.year - 1
             out.append((Grain.YEAR, cursor, date(last, 1, 1)))
             cursor = date(last + 1, 1, 1)
-        elif cursor.day == 1 and _month_end(cursor) <= end:
+        elif Grain.MONTH in finest and cursor.day == 1 and _month_end(cursor) <= end:
             last = cursor
             while last.month < 12 and _month_end(last.replace(month=last.month + 1)) <= end:
                 last = last.replace(month=last.month + 1)
@@ -160,84 +161,125 @@ class Query:
     def last(self) -> date:
         return self.end or today()
 
-    def tallied(self) -> bool:
-        return self.scope.unit is not None or self.scope.node.kind in TALLIED
+    @property
+    def level(self) -> str | None:
+        """'county' or 'town' when the scope keeps tallies."""
+        if self.scope.node is not None and self.scope.node.kind in TALLIED:
+            return self.scope.node.kind
+        return None
 
     def _category_q(self) -> Q:
         return Q(category__in=self.category_ids) if self.category_ids is not None else Q()
 
-    def _scope_id(self) -> int:
-        return unit_scope(self.scope.unit.pk) if self.scope.unit else self.scope.node.pk
+    def _facts(self) -> Q:
+        """The scope's facts (every fact of a request in it, every part of a unit)."""
+        if self.scope.unit is not None:
+            return Q(unit=self.scope.unit.pk)
+        kind = self.scope.node.kind
+        if kind in (Node.Kind.COUNTY, Node.Kind.TOWN, Node.Kind.COMMUNITY):
+            return Q(**{kind: self.scope.node.pk})
+        return Q(node__in=list(Node.objects.filter(path__startswith=self.scope.node.path)
+                               .values_list("pk", flat=True)))
 
-    def _periods(self) -> Q:
-        """The tally periods of the query. Nobody is received after today, so a period
-        reaching today reaches the end of its year: whole months and years, few rows."""
+    def sources(self, model=Tally, tallied_grains=None) -> list:
+        """The querysets whose rows add up to the figures: a county's or town's
+        tallies for the whole months and years of the period (and a county's
+        days), the facts for the rest."""
+        facts = Fact.objects.filter(self._facts(), self._category_q())
+        grains = tallied_grains if tallied_grains is not None else self._grains(model)
+        if not grains:
+            return [facts.filter(day__gte=self.first, day__lte=self.last)]
         end = self.last
-        if end >= today():
+        if end >= today():  # nobody is received after today: reach the end of the year
             end = date(end.year, 12, 31)
-        periods = Q(pk__in=[])
-        for grain, first, last in pieces(self.first, end):
-            periods |= Q(grain=grain, period__gte=first, period__lte=last)
-        return periods
+        periods, days = Q(pk__in=[]), Q(pk__in=[])
+        for grain, first, last in pieces(self.first, end, finest=grains):
+            if grain in grains:
+                periods |= Q(grain=grain, period__gte=first, period__lte=last)
+            else:
+                days |= Q(day__gte=first, day__lte=last)
+        return [model.objects.filter(periods, self._category_q(), scope=self.scope.node.pk),
+                facts.filter(days)]
 
-    def rows(self, model=Tally):
-        """The Tally (or UnitTally) rows of the scope, period and category; the Fact rows of a grid or compound."""
-        if self.tallied():
-            return model.objects.filter(self._periods(), self._category_q(), scope=self._scope_id())
-        return Fact.objects.filter(self._category_q(), node__in=self.places(), day__gte=self.first,
-                                   day__lte=self.last)
+    def _grains(self, model) -> tuple:
+        from .keeping import HOURS_GRAINS, TALLY_GRAINS, UNIT_GRAINS
 
-    def places(self) -> list[int]:
-        return list(Node.objects.filter(path__startswith=self.scope.node.path).values_list("pk", flat=True))
+        if self.level is None:
+            return ()
+        return {Tally: TALLY_GRAINS, UnitTally: UNIT_GRAINS, HoursTally: HOURS_GRAINS}[model][self.level]
 
-    def counts(self, rows=None) -> Counts:
-        rows = self.rows() if rows is None else rows
-        got = rows.aggregate(**{c: Sum(c) for c in COUNTERS})
-        return Counts({c: int(got[c] or 0) for c in COUNTERS})
+    @staticmethod
+    def _sum(rows) -> dict:
+        found = {c: 0 for c in COUNTERS}
+        for part in rows:
+            for name, value in part.items():
+                found[name] += int(value or 0)
+        return found
+
+    def counts(self) -> Counts:
+        return Counts(self._sum(qs.aggregate(**{c: Sum(c) for c in COUNTERS}) for qs in self.sources()))
 
     def breakdown(self, dimension: str) -> list[tuple[object, Counts]]:
-        """Counts per value of `dimension` (category, unit, channel, type, urgency), most received first."""
-        rows = self.rows(UnitTally if dimension == "unit" else Tally)
-        found = rows.values(dimension).annotate(**{c: Sum(c) for c in COUNTERS}).order_by()
-        out = [(row[dimension], Counts({c: int(row[c] or 0) for c in COUNTERS})) for row in found]
+        """Counts per category, unit or channel (all counts), or per type or urgency
+        (received only), most received first."""
+        if dimension in ("type", "urgency"):
+            c = self.counts()
+            if dimension == "urgency":
+                pairs = [("urgent", c["urgent"]), ("normal", c["received"] - c["urgent"])]
+            else:
+                pairs = [(kind, c[column]) for kind, column in TYPE_COUNTERS.items()]
+            out = []
+            for value, n in pairs:
+                counts = Counts()
+                counts.values["received"] = n
+                out.append((value, counts))
+        else:
+            merged: dict = {}
+            for qs in self.sources(UnitTally if dimension == "unit" else Tally):
+                for row in qs.values(dimension).annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
+                    counts = merged.setdefault(row[dimension], Counts())
+                    for c in COUNTERS:
+                        counts.values[c] += int(row[c] or 0)
+            out = list(merged.items())
         out.sort(key=lambda item: (-item[1]["received"], -item[1]["dispatched"], str(item[0])))
         return out
 
     def trend(self, grain: str = Grain.DAY) -> list[tuple[date, Counts]]:
-        """Received and replied per day, month or year of the period."""
-        if self.tallied():
-            rows = Tally.objects.filter(self._category_q(), scope=self._scope_id(), grain=grain,
-                                        period__gte=_floor(self.first, grain), period__lte=self.last)
-            found = rows.values("period").annotate(**{c: Sum(c) for c in COUNTERS}).order_by("period")
-            return [(r["period"], Counts({c: int(r[c] or 0) for c in COUNTERS})) for r in found]
+        """The counts per day, month or year of the period."""
+        order = [Grain.DAY, Grain.MONTH, Grain.YEAR]
+        fine_enough = tuple(g for g in self._grains(Tally) if order.index(g) <= order.index(grain))
         by: dict[date, Counts] = {}
-        for row in self.rows().values("day").annotate(**{c: Sum(c) for c in COUNTERS}).order_by("day"):
-            key = _floor(row["day"], grain)
-            counts = by.setdefault(key, Counts())
-            for c in COUNTERS:
-                counts.values[c] += int(row[c] or 0)
+        for qs in self.sources(tallied_grains=fine_enough):
+            key = "period" if qs.model is Tally else "day"
+            for row in qs.values(key).annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
+                counts = by.setdefault(_floor(row[key], grain), Counts())
+                for c in COUNTERS:
+                    counts.values[c] += int(row[c] or 0)
         return sorted(by.items())
 
     def hours(self) -> tuple[float | None, float | None]:
         """Average and 90th percentile (nearest rank) of the handling time, in working hours."""
-        if self.tallied():
-            categories = Q(category=0) if self.category_ids is None else self._category_q()
-            rows = (HoursTally.objects.filter(self._periods(), categories, scope=self._scope_id())
-                    .values("tenths").annotate(n=Sum("count")).order_by("tenths"))
-        else:
-            rows = (self.rows().filter(owner=True, hours_tenths__isnull=False).values("hours_tenths")
-                    .annotate(n=Count("id")).order_by("hours_tenths"))
-        histogram = [(r.get("tenths", r.get("hours_tenths")), int(r["n"])) for r in rows]
-        total = sum(n for _t, n in histogram)
+        histogram: dict[int, int] = {}
+        for qs in self.sources(HoursTally):
+            if qs.model is HoursTally:
+                if self.category_ids is None:
+                    qs = qs.filter(category=0)
+                rows = qs.values_list("tenths").annotate(n=Sum("count")).order_by()
+            else:
+                rows = (qs.filter(owner=True, hours_tenths__isnull=False).values_list("hours_tenths")
+                        .annotate(n=Count("id")).order_by())
+            for tenths, n in rows:
+                histogram[tenths] = histogram.get(tenths, 0) + int(n)
+        total = sum(histogram.values())
         if not total:
             return None, None
-        average = sum(t * n for t, n in histogram) / total / 10
+        average = round(sum(t * n for t, n in histogram.items()) / total / 10, 1)
         rank, seen = math.ceil(0.9 * total), 0
-        for tenths, n in histogram:
-            seen += n
+        for tenths in sorted(histogram):
+            seen += histogram[tenths]
             if seen >= rank:
-                return round(average, 1), tenths / 10
-        return round(average, 1), histogram[-1][0] / 10  # pragma: no cover
+                return average, tenths / 10
+        return average, max(histogram) / 10  # pragma: no cover
 
     def overdue_now(self) -> int:
         """Open requests of the cohort past their current step's deadline (from the requests themselves:

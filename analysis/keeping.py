@@ -22,25 +22,24 @@ from organisations.tree import tree
 from workcalendar.calendar import WorkCalendar
 
 from .facts import Part, Request, request_of
-from .models import COUNTERS, Fact, Grain, HoursTally, Tally, UnitTally, unit_scope
+from .models import COUNTERS, Fact, Grain, HoursTally, Tally, UnitTally
 
-TALLY_KEY = ("scope", "grain", "period", "category", "channel", "type", "urgency")
+TALLY_KEY = ("scope", "grain", "period", "category", "channel")
 UNIT_KEY = ("scope", "grain", "period", "category", "unit")
 HOURS_KEY = ("scope", "grain", "period", "category", "tenths")
 ROW_FIELDS = ("id", "category_id", "channel", "type", "urgency", "node_id", "created_at")
-LEVELS = ("county", "town", "community")
 ALL_CATEGORIES = 0  # the HoursTally rows of every category together
+# Which tallies each level keeps (the rest is summed from the facts).
+TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR)}
+UNIT_GRAINS = HOURS_GRAINS = {"county": (Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR)}
 
 
-def periods(day: date) -> tuple[tuple[str, date], ...]:
-    return ((Grain.DAY, day), (Grain.MONTH, day.replace(day=1)), (Grain.YEAR, day.replace(month=1, day=1)))
-
-
-def scopes_of_part(req: Request, part: Part) -> list[int]:
-    scopes = [s for s in (req.county, req.town, req.community) if s]
-    if part.unit:
-        scopes.append(unit_scope(part.unit))
-    return scopes
+def period_of(day: date, grain: str) -> date:
+    if grain == Grain.YEAR:
+        return day.replace(month=1, day=1)
+    if grain == Grain.MONTH:
+        return day.replace(day=1)
+    return day
 
 
 @dataclass
@@ -57,18 +56,22 @@ class Delta:
             return self
         for part in req.parts.values():
             nonzero = {k: v for k, v in part.counts.items() if v}
-            for scope in scopes_of_part(req, part):
-                for grain, period in periods(req.day):
-                    if nonzero:
-                        rows = (self.tallies[(scope, grain, period, req.category, req.channel, req.type,
-                                              req.urgency)],
-                                self.units[(scope, grain, period, req.category, part.unit)])
-                        for row in rows:
-                            for name, value in nonzero.items():
-                                row[name] += sign * value
-                    if part.owner and part.hours_tenths is not None:
+            for level, scope in (("county", req.county), ("town", req.town)):
+                if not scope:
+                    continue
+                if nonzero:
+                    for grain in TALLY_GRAINS[level]:
+                        row = self.tallies[(scope, grain, period_of(req.day, grain), req.category, req.channel)]
+                        for name, value in nonzero.items():
+                            row[name] += sign * value
+                    for grain in UNIT_GRAINS[level]:
+                        row = self.units[(scope, grain, period_of(req.day, grain), req.category, part.unit)]
+                        for name, value in nonzero.items():
+                            row[name] += sign * value
+                if part.owner and part.hours_tenths is not None:
+                    for grain in HOURS_GRAINS[level]:
                         for category in (req.category, ALL_CATEGORIES):
-                            self.hours[(scope, grain, period, category, part.hours_tenths)] += sign
+                            self.hours[(scope, grain, period_of(req.day, grain), category, part.hours_tenths)] += sign
         return self
 
     def apply(self) -> None:
@@ -195,39 +198,48 @@ def _year(column: str) -> str:
 
 
 def _sum_statements() -> list[str]:
-    """The SQL that sums the facts into the tallies: the days from the facts,
-    the months from the days, the years from the months."""
+    """The SQL that sums the facts into the tallies: each level's finest grain
+    from the facts, the coarser ones from it."""
     q = connection.ops.quote_name
     fact = q(Fact._meta.db_table)
     counters = ", ".join(q(c) for c in COUNTERS)
     sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
-    levels = [(q(level), f"{q(level)} <> 0") for level in LEVELS] + [(f"-{q('unit')}", f"{q('unit')} <> 0")]
+    trunc = {Grain.MONTH: _month, Grain.YEAR: _year}
+
+    def of_kind(level: str) -> str:  # the tally rows of one level (county and town ids never meet)
+        return f"(SELECT {q('id')} FROM {q(Node._meta.db_table)} WHERE {q('kind')} = '{level}')"
+
     out = []
-    for model, dims in ((Tally, ("category", "channel", "type", "urgency")), (UnitTally, ("category", "unit"))):
+    for model, dims, grains in ((Tally, ("category", "channel"), TALLY_GRAINS),
+                                (UnitTally, ("category", "unit"), UNIT_GRAINS)):
         table = q(model._meta.db_table)
         d = ", ".join(q(c) for c in dims)
         cols = f"{q('scope')}, {q('grain')}, {q('period')}, {d}, {counters}"
-        for scope, where in levels:
-            out.append(f"INSERT INTO {table} ({cols}) SELECT {scope}, 'D', {q('day')}, {d}, {sums} FROM {fact} "
-                       f"WHERE {where} GROUP BY {scope}, {q('day')}, {d}")
-        for grain, source, trunc in (("M", "D", _month), ("Y", "M", _year)):
-            period = trunc(q("period"))
-            out.append(f"INSERT INTO {table} ({cols}) SELECT {q('scope')}, '{grain}', {period}, {d}, {sums} "
-                       f"FROM {table} WHERE {q('grain')} = '{source}' GROUP BY {q('scope')}, {period}, {d}")
+        for level, wanted in grains.items():
+            finest = wanted[0]
+            period = q("day") if finest == Grain.DAY else trunc[finest](q("day"))
+            out.append(f"INSERT INTO {table} ({cols}) SELECT {q(level)}, '{finest}', {period}, {d}, {sums} "
+                       f"FROM {fact} WHERE {q(level)} <> 0 GROUP BY {q(level)}, {period}, {d}")
+            for source, grain in zip(wanted, wanted[1:]):
+                period = trunc[grain](q("period"))
+                out.append(f"INSERT INTO {table} ({cols}) SELECT {q('scope')}, '{grain}', {period}, {d}, {sums} "
+                           f"FROM {table} WHERE {q('grain')} = '{source}' AND {q('scope')} IN {of_kind(level)} "
+                           f"GROUP BY {q('scope')}, {period}, {d}")
     hours = q(HoursTally._meta.db_table)
     cols = f"{q('scope')}, {q('grain')}, {q('period')}, {q('category')}, {q('tenths')}, {q('count')}"
-    for scope, where in levels:
+    for level, (finest, *coarser) in HOURS_GRAINS.items():
+        period = trunc[finest](q("day"))
         for category, by in ((q("category"), f", {q('category')}"), (str(ALL_CATEGORIES), "")):
             # (a constant in GROUP BY would be a column position to SQLite)
             out.append(
-                f"INSERT INTO {hours} ({cols}) SELECT {scope}, 'D', {q('day')}, {category}, {q('hours_tenths')}, "
-                f"COUNT(*) FROM {fact} WHERE {where} AND {q('owner')} AND {q('hours_tenths')} IS NOT NULL "
-                f"GROUP BY {scope}, {q('day')}{by}, {q('hours_tenths')}")
-    for grain, source, trunc in (("M", "D", _month), ("Y", "M", _year)):
-        period = trunc(q("period"))
-        out.append(f"INSERT INTO {hours} ({cols}) SELECT {q('scope')}, '{grain}', {period}, {q('category')}, "
-                   f"{q('tenths')}, SUM({q('count')}) FROM {hours} WHERE {q('grain')} = '{source}' "
-                   f"GROUP BY {q('scope')}, {period}, {q('category')}, {q('tenths')}")
+                f"INSERT INTO {hours} ({cols}) SELECT {q(level)}, '{finest}', {period}, {category}, "
+                f"{q('hours_tenths')}, COUNT(*) FROM {fact} WHERE {q(level)} <> 0 AND {q('owner')} "
+                f"AND {q('hours_tenths')} IS NOT NULL GROUP BY {q(level)}, {period}{by}, {q('hours_tenths')}")
+        for source, grain in zip((finest, *coarser), coarser):
+            p = trunc[grain](q("period"))
+            out.append(f"INSERT INTO {hours} ({cols}) SELECT {q('scope')}, '{grain}', {p}, {q('category')}, "
+                       f"{q('tenths')}, SUM({q('count')}) FROM {hours} WHERE {q('grain')} = '{source}' AND "
+                       f"{q('scope')} IN {of_kind(level)} GROUP BY {q('scope')}, {p}, {q('category')}, {q('tenths')}")
     return out
 
 

@@ -4,17 +4,14 @@
   lead unit owns the request's counts; a unit it was returned by, and every
   co-unit, keep the counts of their own part). Worked out from the request's
   timeline events alone (analysis.facts), in the transaction that writes them.
-- `Tally`: the facts summed per day, month and year, per scope (each county,
-  town and community the request lies in, and the unit) and per category,
-  channel, type and urgency; `UnitTally` the same per category and unit. The
-  figures of any scope and period read a few thousand rows at most, whatever
-  the number of requests.
-- `HoursTally`: how many replied requests took each handling time (in tenths of
-  a working hour), so that the 90th percentile is exact at that precision.
+  A community, a grid, a unit has at most tens of thousands of them: their
+  figures are summed from the facts directly.
+- `Tally`, `UnitTally`, `HoursTally`: the facts of each county and town summed
+  per month and year (counties per day too), per category and channel, per
+  category and unit, and per handling time in tenths of a working hour (the
+  90th percentile is exact at that precision; category 0 holds them all). A
+  county's or a town's figures for any period read a few thousand rows.
 - `FigureSettings`: the choices the admin makes (基本满意, minimum standards).
-
-Grids and compounds are summed from the facts directly (a few thousand rows each).
-Scope ids: a tree node's id, or minus a unit's id (`unit_scope`).
 """
 
 from __future__ import annotations
@@ -33,11 +30,11 @@ COUNTERS = (
     # each unit's own part
     "dispatched", "signed", "signed_on_time", "returns", "response_due", "responded_on_time",
     "co_parts", "co_replied",
+    # received, by type and urgency (the breakdowns that need the received count only)
+    "urgent", "type_question", "type_help", "type_complaint", "type_suggestion", "type_praise",
 )
-
-
-def unit_scope(unit_id: int) -> int:
-    return -int(unit_id)
+TYPE_COUNTERS = {"question": "type_question", "help": "type_help", "complaint": "type_complaint",
+                 "suggestion": "type_suggestion", "praise": "type_praise"}
 
 
 class Counted(models.Model):
@@ -69,6 +66,12 @@ class Counted(models.Model):
     responded_on_time = models.IntegerField(default=0)
     co_parts = models.IntegerField(default=0)
     co_replied = models.IntegerField(default=0)
+    urgent = models.IntegerField(default=0)
+    type_question = models.IntegerField(default=0)
+    type_help = models.IntegerField(default=0)
+    type_complaint = models.IntegerField(default=0)
+    type_suggestion = models.IntegerField(default=0)
+    type_praise = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -80,7 +83,7 @@ class Fact(Counted):
     owner = models.BooleanField(default=False)  # the part that holds the request's own counts
     day = models.DateField()  # the day the request was received (its cohort)
     node = models.IntegerField()  # the request's place (compound, grid or community)
-    county = models.IntegerField(default=0)  # the place's county, town and community, when counted
+    county = models.IntegerField(default=0)  # the place's county, town and community (0: none)
     town = models.IntegerField(default=0)
     community = models.IntegerField(default=0)
     category = models.IntegerField()
@@ -91,7 +94,8 @@ class Fact(Counted):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["appeal_id", "unit"], name="fact_one_per_part")]
-        indexes = [models.Index(fields=["node", "day"], name="fact_place_day")]
+        indexes = [models.Index(fields=[f, "day"], name=f"fact_{f}_day")
+                   for f in ("node", "community", "town", "county", "unit")]
 
     def __str__(self) -> str:
         return f"{self.appeal_id}/{self.unit}"
@@ -104,26 +108,24 @@ class Grain(models.TextChoices):
 
 
 class Tally(Counted):
-    """The counts per scope, period, category, channel, type and urgency."""
+    """The counts of a county or town per period, category and channel."""
 
-    scope = models.IntegerField()
+    scope = models.IntegerField()  # the county's or town's node id
     grain = models.CharField(max_length=1, choices=Grain.choices)
     period = models.DateField()  # the day, or the first day of the month or year
     category = models.IntegerField()
     channel = models.CharField(max_length=12)
-    type = models.CharField(max_length=12)
-    urgency = models.CharField(max_length=8)
 
     class Meta:
-        constraints = [models.UniqueConstraint(
-            fields=["scope", "grain", "period", "category", "channel", "type", "urgency"], name="tally_key")]
+        constraints = [models.UniqueConstraint(fields=["scope", "grain", "period", "category", "channel"],
+                                               name="tally_key")]
 
     def __str__(self) -> str:
         return f"{self.scope} {self.grain}{self.period}"
 
 
 class UnitTally(Counted):
-    """The counts per scope, period, category and unit: the per-unit tables and rankings."""
+    """The counts of a county or town per period, category and unit: the per-unit tables and rankings."""
 
     scope = models.IntegerField()
     grain = models.CharField(max_length=1, choices=Grain.choices)

@@ -235,11 +235,23 @@ def test_every_figure_matches_a_recount_from_the_timeline(cast):
 
 def test_the_breakdowns_add_up_to_the_totals(cast):
     play(cast, n=25, seed=11)
-    query = Query(Scope(node=cast.county))
+    for query in (Query(Scope(node=cast.county)), Query(Scope(node=cast.community)),
+                  Query(Scope(node=cast.town), date(2026, 4, 10), date(2026, 7, 20))):
+        _adds_up(query)
+
+
+def _adds_up(query):
     total = query.counts()
+    for grain in ("D", "M", "Y"):
+        trend = query.trend(grain)
+        assert sum(c["received"] for _d, c in trend) == total["received"], grain
+        assert sum(c["replied"] for _d, c in trend) == total["replied"], grain
+        assert all(d == d.replace(day=1) for d, _c in trend) or grain == "D"
     for dimension in ("category", "unit", "channel", "type", "urgency"):
         rows = query.breakdown(dimension)
-        for name in ("received", "replied", "dispatched", "returns", "satisfied"):
+        names = ("received", "replied", "dispatched", "returns", "satisfied") if dimension in (
+            "category", "unit", "channel") else ("received",)  # by type and urgency: received only
+        for name in names:
             assert sum(c[name] for _v, c in rows) == total[name], (dimension, name)
 
 
