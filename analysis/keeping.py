@@ -220,7 +220,7 @@ def _sum_statements() -> list[str]:
             period = q("day") if finest == Grain.DAY else trunc[finest](q("day"))
             out.append(f"INSERT INTO {table} ({cols}) SELECT {q(level)}, '{finest}', {period}, {d}, {sums} "
                        f"FROM {fact} WHERE {q(level)} <> 0 GROUP BY {q(level)}, {period}, {d}")
-            for source, grain in zip(wanted, wanted[1:]):
+            for source, grain in zip(wanted, wanted[1:], strict=False):
                 period = trunc[grain](q("period"))
                 out.append(f"INSERT INTO {table} ({cols}) SELECT {q('scope')}, '{grain}', {period}, {d}, {sums} "
                            f"FROM {table} WHERE {q('grain')} = '{source}' AND {q('scope')} IN {of_kind(level)} "
@@ -235,7 +235,7 @@ def _sum_statements() -> list[str]:
                 f"INSERT INTO {hours} ({cols}) SELECT {q(level)}, '{finest}', {period}, {category}, "
                 f"{q('hours_tenths')}, COUNT(*) FROM {fact} WHERE {q(level)} <> 0 AND {q('owner')} "
                 f"AND {q('hours_tenths')} IS NOT NULL GROUP BY {q(level)}, {period}{by}, {q('hours_tenths')}")
-        for source, grain in zip((finest, *coarser), coarser):
+        for source, grain in zip((finest, *coarser), coarser, strict=False):
             p = trunc[grain](q("period"))
             out.append(f"INSERT INTO {hours} ({cols}) SELECT {q('scope')}, '{grain}', {p}, {q('category')}, "
                        f"{q('tenths')}, SUM({q('count')}) FROM {hours} WHERE {q('grain')} = '{source}' AND "
