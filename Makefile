@@ -105,6 +105,13 @@ bench: install
 	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# The figures (分析研判) at 10 million requests on PostgreSQL: generation, then the
+# server time of /api/v1/stats per scope and period. See bench/README.md.
+# Extra options: make bench-analysis FIGURES_ARGS="--appeals 1000000 --keep".
+.PHONY: bench-analysis
+bench-analysis: install
+	$(BIN)/python -m bench.figures $(FIGURES_ARGS)
+
 # The fault run on PostgreSQL (≤10 minutes): intake load with worker kills and one
 # PostgreSQL restart, then racing actions; prints what survived. See bench/chaos.py.
 # Extra options: make chaos CHAOS_ARGS="--load-seconds 30 --no-pg-restart".

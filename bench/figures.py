@@ -1,0 +1,82 @@
+"""The figures at a large city's size: `make bench-analysis`, or
+`.venv/bin/python -m bench.figures --help`.
+
+Creates a dedicated PostgreSQL database, migrates it, runs
+`manage.py bench_figures` (generation and timings, see its docstring), prints
+a table and writes bench/results/figures-latest.json and .md. The database is
+dropped afterwards unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+GOAL_MS = 200.0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--appeals", type=int, default=10_000_000, help="requests to generate (default 10,000,000)")
+    p.add_argument("--repeat", type=int, default=7, help="timed runs per scope and period (default 7)")
+    p.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
+    p.add_argument("--db", default="hubiying_bench_figures")
+    p.add_argument("--reuse", action="store_true", help="time the database of a previous --keep run")
+    p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    a = p.parse_args(argv)
+    env = {**os.environ, "DATABASE_URL": f"{a.pg}/{a.db}", "HUBIYING_DEBUG": "0", "HUBIYING_HTTPS": "0",
+           "DJANGO_SETTINGS_MODULE": "bench.settings", "HUBIYING_BENCH": "1",
+           "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789", "LOG_LEVEL": "ERROR"}
+    started = time.monotonic()
+    if not a.reuse:
+        with psycopg.connect(f"{a.pg}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{a.db}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{a.db}"')
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "figures-latest.json"
+    try:
+        cmd = [sys.executable, "manage.py", "bench_figures", "--appeals", str(a.appeals), "--repeat", str(a.repeat),
+               "--json", str(out), *(["--reuse"] if a.reuse else [])]
+        subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+    finally:
+        if not a.keep:
+            with psycopg.connect(f"{a.pg}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{a.db}" WITH (FORCE)')
+    results = json.loads(out.read_text())
+    results["run_at"] = datetime.now().isoformat(timespec="seconds")
+    results["total_s"] = round(time.monotonic() - started, 1)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    table = report(results)
+    (RESULTS / "figures-latest.md").write_text(table + "\n")
+    print(table)
+    return 0 if all(t["median_ms"] < GOAL_MS for t in results["timings"]) and results["check"]["equal"] else 1
+
+
+def report(r: dict) -> str:
+    lines = [f"Figures at {r['appeals']:,} requests (PostgreSQL), {r.get('run_at', '')}.", ""]
+    if "generate_s" in r:
+        lines.append(f"Generated in {r['generate_s']} s (inserts {r.get('insert_s')} s, indexes "
+                     f"{r.get('indexes_s')} s, tallies {r.get('tallies_s')} s).")
+    lines.append("Rows: " + ", ".join(f"{t} {v['rows']:,} ({v['mb']:,} MB)" for t, v in r["rows"].items()) + ".")
+    lines.append(f"City tallies against a direct sum of its facts: {'equal' if r['check']['equal'] else 'DIFFER'}.")
+    lines += ["", "| scope | period | received | median ms | max ms | under 200 ms |", "|---|---|---|---|---|---|"]
+    for t in r["timings"]:
+        lines.append(f"| {t['scope']} | {t['period']} | {t['received']:,} | {t['median_ms']} | {t['max_ms']} | "
+                     f"{'yes' if t['median_ms'] < GOAL_MS else '**no**'} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
