@@ -5,9 +5,9 @@ as replied once it has had a reply, whatever its state now, so no rate passes
 100%. Every rate carries its numerator and denominator; a rate without a
 denominator is None ("—" on pages, null in JSON), never 0 or 100.
 
-A county or town reads its tallies for the whole years and months of the
-period (a county its days too) and its facts for the days left over; a
-community, grid, compound or unit sums its facts (tens of thousands at most).
+A county, town or community reads its tallies for the whole years and months
+of the period (a county its days too) and its facts for the days left over;
+a grid, compound or unit sums its facts (tens of thousands at most).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from organisations.models import Node, Unit
 
 from .models import COUNTERS, TYPE_COUNTERS, Fact, FigureSettings, Grain, HoursTally, Tally, UnitTally
 
-TALLIED = {Node.Kind.COUNTY, Node.Kind.TOWN}
+TALLIED = {Node.Kind.COUNTY, Node.Kind.TOWN, Node.Kind.COMMUNITY}
 EARLIEST = date(2000, 1, 1)
 
 # name: (numerator, denominator) in counters; the satisfaction rate is worked out apart.
@@ -163,7 +163,7 @@ class Query:
 
     @property
     def level(self) -> str | None:
-        """'county' or 'town' when the scope keeps tallies."""
+        """'county', 'town' or 'community' when the scope keeps tallies."""
         if self.scope.node is not None and self.scope.node.kind in TALLIED:
             return self.scope.node.kind
         return None
@@ -206,7 +206,7 @@ class Query:
 
         if self.level is None:
             return ()
-        return {Tally: TALLY_GRAINS, UnitTally: UNIT_GRAINS, HoursTally: HOURS_GRAINS}[model][self.level]
+        return {Tally: TALLY_GRAINS, UnitTally: UNIT_GRAINS, HoursTally: HOURS_GRAINS}[model].get(self.level, ())
 
     @staticmethod
     def _sum(rows) -> dict:

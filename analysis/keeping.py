@@ -30,7 +30,8 @@ HOURS_KEY = ("scope", "grain", "period", "category", "tenths")
 ROW_FIELDS = ("id", "category_id", "channel", "type", "urgency", "node_id", "created_at")
 ALL_CATEGORIES = 0  # the HoursTally rows of every category together
 # Which tallies each level keeps (the rest is summed from the facts).
-TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR)}
+TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR),
+                "community": (Grain.MONTH, Grain.YEAR)}
 UNIT_GRAINS = HOURS_GRAINS = {"county": (Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR)}
 
 
@@ -56,7 +57,7 @@ class Delta:
             return self
         for part in req.parts.values():
             nonzero = {k: v for k, v in part.counts.items() if v}
-            for level, scope in (("county", req.county), ("town", req.town)):
+            for level, scope in (("county", req.county), ("town", req.town), ("community", req.community)):
                 if not scope:
                     continue
                 if nonzero:
@@ -64,12 +65,12 @@ class Delta:
                         row = self.tallies[(scope, grain, period_of(req.day, grain), req.category, req.channel)]
                         for name, value in nonzero.items():
                             row[name] += sign * value
-                    for grain in UNIT_GRAINS[level]:
+                    for grain in UNIT_GRAINS.get(level, ()):
                         row = self.units[(scope, grain, period_of(req.day, grain), req.category, part.unit)]
                         for name, value in nonzero.items():
                             row[name] += sign * value
                 if part.owner and part.hours_tenths is not None:
-                    for grain in HOURS_GRAINS[level]:
+                    for grain in HOURS_GRAINS.get(level, ()):
                         for category in (req.category, ALL_CATEGORIES):
                             self.hours[(scope, grain, period_of(req.day, grain), category, part.hours_tenths)] += sign
         return self

@@ -6,11 +6,12 @@
   timeline events alone (analysis.facts), in the transaction that writes them.
   A community, a grid, a unit has at most tens of thousands of them: their
   figures are summed from the facts directly.
-- `Tally`, `UnitTally`, `HoursTally`: the facts of each county and town summed
-  per month and year (counties per day too), per category and channel, per
-  category and unit, and per handling time in tenths of a working hour (the
-  90th percentile is exact at that precision; category 0 holds them all). A
-  county's or a town's figures for any period read a few thousand rows.
+- `Tally`: the facts of each county, town and community summed per month and
+  year (counties per day too), per category and channel. `UnitTally` and
+  `HoursTally`: those of each county and town per category and unit, and per
+  handling time in tenths of a working hour (the 90th percentile is exact at
+  that precision; category 0 holds them all). A county's or a town's figures
+  for any period read a few thousand rows.
 - `FigureSettings`: the choices the admin makes (基本满意, minimum standards).
 """
 
@@ -108,9 +109,9 @@ class Grain(models.TextChoices):
 
 
 class Tally(Counted):
-    """The counts of a county or town per period, category and channel."""
+    """The counts of a county, town or community per period, category and channel."""
 
-    scope = models.IntegerField()  # the county's or town's node id
+    scope = models.IntegerField()  # the node's id
     grain = models.CharField(max_length=1, choices=Grain.choices)
     period = models.DateField()  # the day, or the first day of the month or year
     category = models.IntegerField()

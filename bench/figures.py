@@ -34,6 +34,7 @@ def main(argv=None) -> int:
     p.add_argument("--db", default="hubiying_bench_figures")
     p.add_argument("--reuse", action="store_true", help="time the database of a previous --keep run")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    p.add_argument("--retally", action="store_true", help="with --reuse: sum the tallies again first")
     a = p.parse_args(argv)
     env = {**os.environ, "DATABASE_URL": f"{a.pg}/{a.db}", "HUBIYING_DEBUG": "0", "HUBIYING_HTTPS": "0",
            "DJANGO_SETTINGS_MODULE": "bench.settings", "HUBIYING_BENCH": "1",
@@ -48,7 +49,8 @@ def main(argv=None) -> int:
     out = RESULTS / "figures-latest.json"
     try:
         cmd = [sys.executable, "manage.py", "bench_figures", "--appeals", str(a.appeals), "--repeat", str(a.repeat),
-               "--json", str(out), *(["--reuse"] if a.reuse else [])]
+               "--json", str(out), *(["--reuse"] if a.reuse else []),
+               *(["--retally"] if a.retally else [])]
         subprocess.run(cmd, cwd=ROOT, env=env, check=True)
     finally:
         if not a.keep:

@@ -50,10 +50,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--appeals", type=int, default=10_000_000)
         parser.add_argument("--reuse", action="store_true", help="Time the data already generated.")
+        parser.add_argument("--retally", action="store_true",
+                            help="With --reuse: sum the tallies from the facts again first (after a code change).")
         parser.add_argument("--repeat", type=int, default=7)
         parser.add_argument("--json", help="Write the results here.")
 
-    def handle(self, *args, appeals, reuse, repeat, **opts):
+    def handle(self, *args, appeals, reuse, repeat, retally=False, **opts):
         if connection.vendor != "postgresql":
             raise CommandError("bench_figures needs PostgreSQL (DATABASE_URL).")
         results = {"appeals": appeals}
@@ -62,6 +64,14 @@ class Command(BaseCommand):
             self.generate(appeals, results)
             results["generate_s"] = round(time.monotonic() - started, 1)
             self.say(f"generated in {results['generate_s']} s")
+        elif retally:
+            t = time.monotonic()
+            keeping.rebuild_tallies()
+            with connection.cursor() as cur:
+                for table in ("analysis_tally", "analysis_unittally", "analysis_hourstally"):
+                    cur.execute(f"VACUUM ANALYZE {table}")
+            results["tallies_s"] = round(time.monotonic() - t, 1)
+            self.say(f"tallies summed again in {results['tallies_s']} s")
         results["rows"] = self.sizes()
         results["check"] = self.check_tallies()
         results["timings"] = self.timings(repeat)
