@@ -15,12 +15,19 @@ from organisations.models import Node, Role, Unit
 
 from .figures import Scope
 
+__all__ = ["Scope", "scopes_of", "may_see", "is_reader", "default_scope", "scope_from", "reader_nodes"]
+
 R = Role.Name
 READERS = (R.LEADER, R.SUPERVISOR, R.ADMIN, R.DISPATCHER, R.GRID_WORKER)  # the default scope: the first found
 
 
 def _nodes(scopes) -> list[Node]:
     return [n for role in READERS for n in scopes.nodes.get(role, [])]
+
+
+def reader_nodes(user) -> list[Node]:
+    """The tree nodes whose figures `user` reads (with everything below them)."""
+    return _nodes(scopes_of(user))
 
 
 def may_see(user, scope: Scope) -> bool:

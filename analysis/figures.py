@@ -24,6 +24,7 @@ from django.utils import timezone
 from appeals.catalogue import catalogue
 from appeals.models import Appeal
 from organisations.models import Node, Unit
+from organisations.tree import tree
 
 from .models import COUNTERS, TYPE_COUNTERS, Fact, FigureSettings, Grain, HoursTally, Tally, UnitTally
 
@@ -163,10 +164,17 @@ class Query:
 
     @property
     def level(self) -> str | None:
-        """'county', 'town' or 'community' when the scope keeps tallies."""
-        if self.scope.node is not None and self.scope.node.kind in TALLIED:
+        """'county', 'town', 'community' or 'unit' when the scope keeps tallies."""
+        if self.scope.unit is not None:
+            return "unit"
+        if self.scope.node.kind in TALLIED:
             return self.scope.node.kind
         return None
+
+    def _scope_id(self) -> int:
+        from .keeping import unit_scope
+
+        return unit_scope(self.scope.unit.pk) if self.scope.unit is not None else self.scope.node.pk
 
     def _category_q(self) -> Q:
         return Q(category__in=self.category_ids) if self.category_ids is not None else Q()
@@ -198,8 +206,7 @@ class Query:
                 periods |= Q(grain=grain, period__gte=first, period__lte=last)
             else:
                 days |= Q(day__gte=first, day__lte=last)
-        return [model.objects.filter(periods, self._category_q(), scope=self.scope.node.pk),
-                facts.filter(days)]
+        return [model.objects.filter(periods, self._category_q(), scope=self._scope_id()), facts.filter(days)]
 
     def _grains(self, model) -> tuple:
         from .keeping import HOURS_GRAINS, TALLY_GRAINS, UNIT_GRAINS
@@ -258,9 +265,15 @@ class Query:
         return sorted(by.items())
 
     def hours(self) -> tuple[float | None, float | None]:
-        """Average and 90th percentile (nearest rank) of the handling time, in working hours."""
+        """Average and 90th percentile (nearest rank, on the histogram's steps:
+        keeping.hours_bucket) of the handling time, in working hours."""
+        from .keeping import HOURS_BY_CATEGORY, hours_bucket
+
+        by_category = self.level in HOURS_BY_CATEGORY
+        grains = None if self.category_ids is None or by_category else ()  # a unit's category: its facts
         histogram: dict[int, int] = {}
-        for qs in self.sources(HoursTally):
+        total_tenths = handled = 0
+        for qs in self.sources(HoursTally, tallied_grains=grains):
             if qs.model is HoursTally:
                 if self.category_ids is None:
                     qs = qs.filter(category=0)
@@ -268,18 +281,69 @@ class Query:
             else:
                 rows = (qs.filter(owner=True, hours_tenths__isnull=False).values_list("hours_tenths")
                         .annotate(n=Count("id")).order_by())
+                rows = [(hours_bucket(t), n) for t, n in rows]
             for tenths, n in rows:
                 histogram[tenths] = histogram.get(tenths, 0) + int(n)
+        counts = self.counts()  # the average from the exact sum, not the histogram's steps
+        total_tenths, handled = counts["handled_tenths"], counts["handled"]
         total = sum(histogram.values())
-        if not total:
+        if not total or not handled:
             return None, None
-        average = round(sum(t * n for t, n in histogram.items()) / total / 10, 1)
+        average = round(total_tenths / handled / 10, 1)
         rank, seen = math.ceil(0.9 * total), 0
         for tenths in sorted(histogram):
             seen += histogram[tenths]
             if seen >= rank:
                 return average, tenths / 10
         return average, max(histogram) / 10  # pragma: no cover
+
+    def by_area(self) -> list[tuple[Node, Counts]]:
+        """The counts of each tree node right below the scope (towns of a county,
+        communities of a town, grids of a community), most received first."""
+        if self.scope.node is None:
+            return []
+        places = tree()
+        children = [n for n in places.by_id.values() if n.parent_id == self.scope.node.pk]
+        if not children:
+            return []
+        by: dict[int, Counts] = {c.pk: Counts() for c in children}
+
+        def add(key, row):
+            if key in by:
+                for c in COUNTERS:
+                    by[key].values[c] += int(row[c] or 0)
+
+        sums = {c: Sum(c) for c in COUNTERS}
+        kind = children[0].kind
+        facts = Fact.objects.filter(self._facts(), self._category_q())
+        if kind in TALLIED and all(c.kind == kind for c in children):
+            from .keeping import TALLY_GRAINS
+
+            grains = TALLY_GRAINS[kind]
+            end = self.last if self.last < today() else date(self.last.year, 12, 31)
+            periods, days = Q(pk__in=[]), Q(pk__in=[])
+            for grain, first, last in pieces(self.first, end, finest=grains):
+                if grain in grains:
+                    periods |= Q(grain=grain, period__gte=first, period__lte=last)
+                else:
+                    days |= Q(day__gte=first, day__lte=last)
+            rows = Tally.objects.filter(periods, self._category_q(), scope__in=list(by))
+            for row in rows.values("scope").annotate(**sums).order_by():
+                add(row["scope"], row)
+            for row in facts.filter(days).values(kind).annotate(**sums).order_by():
+                add(row[kind], row)
+        else:  # grids (or mixed children): from the facts, each place to the child it lies under
+            under = {}
+            for node in places.by_id.values():
+                for above in places.ancestors(node):
+                    if above.pk in by:
+                        under[node.pk] = above.pk
+            rows = facts.filter(day__gte=self.first, day__lte=self.last).values("node").annotate(**sums).order_by()
+            for row in rows:
+                add(under.get(row["node"]), row)
+        out = [(places.by_id[pk], counts) for pk, counts in by.items()]
+        out.sort(key=lambda item: (-item[1]["received"], item[0].path))
+        return out
 
     def overdue_now(self) -> int:
         """Open requests of the cohort past their current step's deadline (from the requests themselves:

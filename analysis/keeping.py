@@ -17,7 +17,7 @@ from datetime import date
 from django.db import connection, transaction
 
 from appeals.models import Appeal, AppealEvent
-from organisations.models import Node
+from organisations.models import Node, Unit
 from organisations.tree import tree
 from workcalendar.calendar import WorkCalendar
 
@@ -31,8 +31,29 @@ ROW_FIELDS = ("id", "category_id", "channel", "type", "urgency", "node_id", "cre
 ALL_CATEGORIES = 0  # the HoursTally rows of every category together
 # Which tallies each level keeps (the rest is summed from the facts).
 TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR),
-                "community": (Grain.MONTH, Grain.YEAR)}
-UNIT_GRAINS = HOURS_GRAINS = {"county": (Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR)}
+                "community": (Grain.MONTH, Grain.YEAR), "unit": (Grain.MONTH, Grain.YEAR)}
+UNIT_GRAINS = {"county": (Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR)}
+HOURS_GRAINS = {"county": (Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR),
+                "unit": (Grain.MONTH, Grain.YEAR)}
+HOURS_BY_CATEGORY = {"county", "town"}  # a unit's handling times are kept for all its categories together
+
+
+def unit_scope(unit_id: int) -> int:
+    """A unit's tally scope: minus its id (tree nodes have the positive ones)."""
+    return -int(unit_id)
+
+
+def hours_bucket(tenths: int) -> int:
+    """The handling-time histogram's step: 0.1 h below 10 h, 1 h below 100 h, 10 h beyond."""
+    if tenths < 100:
+        return tenths
+    if tenths < 1000:
+        return tenths // 10 * 10
+    return tenths // 100 * 100
+
+
+HOURS_BUCKET_SQL = ("CASE WHEN {h} < 100 THEN {h} WHEN {h} < 1000 THEN ({h} / 10) * 10 "
+                    "ELSE ({h} / 100) * 100 END")
 
 
 def period_of(day: date, grain: str) -> date:
@@ -57,7 +78,10 @@ class Delta:
             return self
         for part in req.parts.values():
             nonzero = {k: v for k, v in part.counts.items() if v}
-            for level, scope in (("county", req.county), ("town", req.town), ("community", req.community)):
+            levels = [("county", req.county), ("town", req.town), ("community", req.community)]
+            if part.unit:
+                levels.append(("unit", unit_scope(part.unit)))
+            for level, scope in levels:
                 if not scope:
                     continue
                 if nonzero:
@@ -70,9 +94,11 @@ class Delta:
                         for name, value in nonzero.items():
                             row[name] += sign * value
                 if part.owner and part.hours_tenths is not None:
+                    bucket = hours_bucket(part.hours_tenths)
+                    categories = (req.category, ALL_CATEGORIES) if level in HOURS_BY_CATEGORY else (ALL_CATEGORIES,)
                     for grain in HOURS_GRAINS.get(level, ()):
-                        for category in (req.category, ALL_CATEGORIES):
-                            self.hours[(scope, grain, period_of(req.day, grain), category, part.hours_tenths)] += sign
+                        for category in categories:
+                            self.hours[(scope, grain, period_of(req.day, grain), category, bucket)] += sign
         return self
 
     def apply(self) -> None:
@@ -207,8 +233,13 @@ def _sum_statements() -> list[str]:
     sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
     trunc = {Grain.MONTH: _month, Grain.YEAR: _year}
 
-    def of_kind(level: str) -> str:  # the tally rows of one level (county and town ids never meet)
+    def of_kind(level: str) -> str:  # the tally rows of one level (units have the negative scopes)
+        if level == "unit":
+            return f"(SELECT -{q('id')} FROM {q(Unit._meta.db_table)})"
         return f"(SELECT {q('id')} FROM {q(Node._meta.db_table)} WHERE {q('kind')} = '{level}')"
+
+    def scope_of(level: str) -> str:
+        return f"-{q('unit')}" if level == "unit" else q(level)
 
     out = []
     for model, dims, grains in ((Tally, ("category", "channel"), TALLY_GRAINS),
@@ -217,10 +248,10 @@ def _sum_statements() -> list[str]:
         d = ", ".join(q(c) for c in dims)
         cols = f"{q('scope')}, {q('grain')}, {q('period')}, {d}, {counters}"
         for level, wanted in grains.items():
-            finest = wanted[0]
+            finest, scope = wanted[0], scope_of(level)
             period = q("day") if finest == Grain.DAY else trunc[finest](q("day"))
-            out.append(f"INSERT INTO {table} ({cols}) SELECT {q(level)}, '{finest}', {period}, {d}, {sums} "
-                       f"FROM {fact} WHERE {q(level)} <> 0 GROUP BY {q(level)}, {period}, {d}")
+            out.append(f"INSERT INTO {table} ({cols}) SELECT {scope}, '{finest}', {period}, {d}, {sums} "
+                       f"FROM {fact} WHERE {q(level)} <> 0 GROUP BY {scope}, {period}, {d}")
             for source, grain in zip(wanted, wanted[1:], strict=False):
                 period = trunc[grain](q("period"))
                 out.append(f"INSERT INTO {table} ({cols}) SELECT {q('scope')}, '{grain}', {period}, {d}, {sums} "
@@ -228,14 +259,16 @@ def _sum_statements() -> list[str]:
                            f"GROUP BY {q('scope')}, {period}, {d}")
     hours = q(HoursTally._meta.db_table)
     cols = f"{q('scope')}, {q('grain')}, {q('period')}, {q('category')}, {q('tenths')}, {q('count')}"
+    bucket = HOURS_BUCKET_SQL.format(h=q("hours_tenths"))
     for level, (finest, *coarser) in HOURS_GRAINS.items():
-        period = trunc[finest](q("day"))
-        for category, by in ((q("category"), f", {q('category')}"), (str(ALL_CATEGORIES), "")):
+        period, scope = trunc[finest](q("day")), scope_of(level)
+        by_category = [(q("category"), f", {q('category')}")] if level in HOURS_BY_CATEGORY else []
+        for category, by in (*by_category, (str(ALL_CATEGORIES), "")):
             # (a constant in GROUP BY would be a column position to SQLite)
             out.append(
-                f"INSERT INTO {hours} ({cols}) SELECT {q(level)}, '{finest}', {period}, {category}, "
-                f"{q('hours_tenths')}, COUNT(*) FROM {fact} WHERE {q(level)} <> 0 AND {q('owner')} "
-                f"AND {q('hours_tenths')} IS NOT NULL GROUP BY {q(level)}, {period}{by}, {q('hours_tenths')}")
+                f"INSERT INTO {hours} ({cols}) SELECT {scope}, '{finest}', {period}, {category}, {bucket}, "
+                f"COUNT(*) FROM {fact} WHERE {q(level)} <> 0 AND {q('owner')} AND {q('hours_tenths')} IS NOT NULL "
+                f"GROUP BY {scope}, {period}{by}, {bucket}")
         for source, grain in zip((finest, *coarser), coarser, strict=False):
             p = trunc[grain](q("period"))
             out.append(f"INSERT INTO {hours} ({cols}) SELECT {q('scope')}, '{grain}', {p}, {q('category')}, "

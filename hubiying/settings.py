@@ -149,7 +149,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Front-end libraries come from npm at set-up time (make install), never vendored.
 STATICFILES_DIRS = [BASE_DIR / "static"] + [
     (prefix, BASE_DIR / "node_modules" / folder)
-    for prefix, folder in (("leaflet", "leaflet/dist"),)
+    for prefix, folder in (("leaflet", "leaflet/dist"), ("echarts", "echarts/dist"))
     if (BASE_DIR / "node_modules" / folder).is_dir()
 ]
 MEDIA_URL = "media/"

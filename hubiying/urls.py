@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/stats", StatsView.as_view(), name="api-stats"),
     path("api/v1/", include("appeals.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("analysis.urls")),
     path("", include("appeals.urls")),
 ]
 

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from analysis import keeping
+from analysis.keeping import hours_bucket
 from analysis.figures import Query, Scope
 from analysis.models import FigureSettings
 from appeals import services, workflow
@@ -185,14 +186,15 @@ def recount(scope: Scope, start: date | None, end: date | None, categories=None)
         if replies:
             totals["replied"] += 1
             totals["replied_on_time"] += bool(replies[-1].data["on_time"])
-            hours.append(round(calendar.working_hours_between(submit.at, replies[0].at) * 10))
+            hours.append(max(0, round(calendar.working_hours_between(submit.at, replies[0].at) * 10)))
         if ratings:
             totals["evaluated"] += 1
             totals[{"satisfied": "satisfied", "basically_satisfied": "basically",
                     "dissatisfied": "dissatisfied"}[ratings[-1]]] += 1
             totals["resolved"] += replies[-1].data["result"] == "resolved"
     hours.sort()
-    p90 = hours[math.ceil(0.9 * len(hours)) - 1] / 10 if hours else None
+    steps = sorted(hours_bucket(h) for h in hours)  # the histogram's steps: 0.1 h, then 1 h, then 10 h
+    p90 = steps[math.ceil(0.9 * len(steps)) - 1] / 10 if steps else None
     avg = round(sum(hours) / len(hours) / 10, 1) if hours else None
     return totals, avg, p90
 

@@ -198,8 +198,10 @@ class Command(BaseCommand):
             "owner_path": "town_path",
             "unit_id": f"CASE WHEN status IN {DISPATCHED} THEN (CASE WHEN r6 > 0.8 THEN (ARRAY{departments})"
                        f"[1 + (floor(r6 * 100000)::int %% {len(departments)})] ELSE office END) END",
-            "step_due": "CASE WHEN status NOT IN ('rejected','withdrawn','merged','closed') "
-                        "THEN created + r2 * interval '12 days' END",
+            # A running step (and so perhaps overdue) only for the recent open requests: an evaluated
+            # request has none, and the timer closes a replied one after its window.
+            "step_due": "CASE WHEN status NOT IN ('rejected','withdrawn','merged','closed','evaluated') "
+                        "AND r1 * 1095 <= 20 THEN created + r2 * interval '12 days' END",
             "created_at": "created", "updated_at": "created",
         }
         columns, exprs = [], []

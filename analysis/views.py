@@ -1,0 +1,236 @@
+"""The leaders' dashboard (/work/figures/), the requests behind each figure,
+and the tables as Excel files. The same numbers as /api/v1/stats."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appeals.access import visible_appeals
+from appeals.catalogue import catalogue
+from appeals.errors import ActionError
+from appeals.forms import category_label
+from appeals.templatetags.hby import category_name
+from appeals.views.common import PAGE_SIZE
+from hubiying.paging import CappedPaginator
+from organisations.models import Node, Unit
+from organisations.tree import tree
+
+from . import access, exports
+from .figures import RATES, Counts, Query, category_ids
+from .models import COUNTERS, Fact, FigureSettings
+from .periods import PRESETS, Period, preset
+from .summary import figures_of
+
+# The rates a ranking can be ordered by, in the order the dashboard shows them.
+RANKED = ["reply_rate", "on_time_rate", "satisfaction_rate", "on_time_sign_rate", "response_rate",
+          "resolution_rate", "return_rate", "reopen_rate"]
+LOWER_IS_BETTER = {"return_rate", "reopen_rate"}
+SMALL = 10  # fewer requests than this: ranked after the others ("too few to compare")
+# Which requests a figure's link lists: a counted column of their facts.
+FIGURE_COLUMNS = set(COUNTERS) - {"handled_tenths"}
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _choices(request) -> tuple[Query, Period, list[str]]:
+    """The scope, period and category the page was asked for; what could not be
+    understood falls back to the default, with a message saying so."""
+    user, params, problems = request.user, request.GET, []
+    try:
+        scope = access.scope_from(params.get("scope") or None, user)
+    except ActionError as error:
+        problems.append(str(error))
+        scope = access.default_scope(user)
+        if scope is None:
+            raise PermissionDenied from error
+    key = params.get("p") or "month"
+    if key == "custom":
+        start, end = _date(params.get("from")), _date(params.get("to"))
+        if (params.get("from") and not start) or (params.get("to") and not end) or (start and end and start > end):
+            problems.append(_("The dates could not be read (YYYY-MM-DD, the start before the end): "
+                              "showing this month."))
+            period = preset("month", timezone.localdate())
+        else:
+            period = Period("custom", start, end)
+    else:
+        period = preset(key if key in dict(PRESETS) else "month", timezone.localdate())
+    code = params.get("category") or ""
+    ids = category_ids(code) if code else None
+    if code and ids is None:
+        problems.append(_("There is no such category: showing every category."))
+    return Query(scope, period.start, period.end, ids), period, problems
+
+
+def _ranked(rows, rate: str, choice):
+    """Rows (key, label, Counts) with their figures, best first by `rate`; the ones
+    with fewer than SMALL requests (or no denominator) after the others, and the
+    requests not dispatched yet (key 0) last."""
+    out = []
+    for key, label, counts in rows:
+        figures = figures_of(counts, choice)
+        r = figures["rates"][rate]
+        out.append({"key": key, "label": label, "f": figures, "small": r["denominator"] < SMALL, "rate": r})
+    sign = 1 if rate in LOWER_IS_BETTER else -1
+
+    def key(row):
+        pct = row["f"]["rates"][rate]["percent"]
+        return (not row["key"], row["small"] or pct is None, sign * (pct or 0), -row["f"]["received"])
+
+    out.sort(key=key)
+    return out
+
+
+@login_required
+def dashboard(request):
+    if not access.is_reader(request.user):
+        raise PermissionDenied
+    query, period, problems = _choices(request)
+    choice = FigureSettings.current()
+    rate = request.GET.get("rank") if request.GET.get("rank") in RANKED else "reply_rate"
+    counts = query.counts()
+    headline = figures_of(counts, choice)
+    before = period.previous()
+    change = {}
+    if before is not None:
+        old = figures_of(Query(query.scope, before.start, before.end, query.category_ids).counts(), choice)
+        change = {name: _delta(headline[name], old[name]) for name in ("received", "replied", *RATES)}
+    avg, p90 = query.hours()
+    units = unit_names()
+    by_unit = _ranked([(u, units.get(u, "?") if u else _("Not dispatched yet"), c)
+                       for u, c in query.breakdown("unit")], rate, choice)
+    by_area = _ranked([(n.pk, n.name, c) for n, c in query.by_area()], rate, choice)
+    categories = [(catalogue().by_id.get(v), c) for v, c in query.breakdown("category")]
+    export = request.GET.get("export")
+    if export in ("units", "areas", "categories"):
+        return exports.table_response(export, query, period, by_unit=by_unit, by_area=by_area,
+                                      categories=categories, choice=choice)
+    grain = "D" if period.start and period.end and (period.end - period.start).days <= 62 else "M"
+    trend = [{"at": d.isoformat(), "received": c["received"], "replied": c["replied"]}
+             for d, c in query.trend(grain)]
+    context = {
+        "query": query, "period": period, "problems": problems, "presets": PRESETS, "h": headline,
+        "change": change, "hours_avg": avg, "hours_p90": p90, "overdue_now": query.overdue_now(),
+        "by_unit": by_unit, "by_area": by_area, "rank": rate, "ranked": [(r, _rate_label(r)) for r in RANKED],
+        "categories": [{"code": cat.code if cat else "", "name": category_name(cat) or "?", "received": c["received"],
+                        "replied": c["replied"]} for cat, c in categories],
+        "category_mix": _first_level(categories),
+        "by_channel": [{"code": v, "received": c["received"]} for v, c in query.breakdown("channel")],
+        "trend": trend, "grain": grain, "scopes": _scope_choices(request.user, query),
+        "category_choices": [(c.code, ("\u2003" if child else "") + category_label(c))
+                             for c, child in catalogue().filter_order],
+        "rate_labels": {r: _rate_label(r) for r in RATES}, "small": SMALL,
+        "params": _params(query, period), "params_nocat": _params(query, period, category=False),
+        "params_noscope": _params(query, period, scope=False),
+        "category_code": request.GET.get("category") or "", "rate_label": _rate_label(rate),
+    }
+    return render(request, "analysis/dashboard.html", context)
+
+
+def _first_level(categories) -> list[dict]:
+    """The requests received per first-level category, for the chart."""
+    by: dict = {}
+    for cat, counts in categories:
+        top = cat.parent if cat is not None and cat.parent_id else cat
+        key = top.code if top else ""
+        row = by.setdefault(key, {"code": key, "name": category_label(top) if top else "?", "received": 0})
+        row["received"] += counts["received"]
+    return sorted(by.values(), key=lambda r: -r["received"])
+
+
+def _delta(new, old):
+    if new is None or old is None:
+        return None
+    return round(new - old, 1)
+
+
+def _rate_label(name: str) -> str:
+    return {
+        "reply_rate": _("Reply rate"), "on_time_sign_rate": _("Signed on time"), "response_rate": _("Response rate"),
+        "on_time_rate": _("Replied on time"), "satisfaction_rate": _("Satisfaction"),
+        "resolution_rate": _("Resolution rate"), "reopen_rate": _("Reopen rate"), "return_rate": _("Return rate"),
+        "direct_rate": _("Handled on the spot"),
+    }[name]
+
+
+def _params(query: Query, period: Period, *, category: bool = True, scope: bool = True) -> str:
+    """The query string of the page's choices, for the links to the requests."""
+    parts = [f"scope={query.scope.key}"] if scope else []
+    parts.append(f"p={period.key}")
+    if period.key == "custom":
+        parts += [f"from={period.start or ''}", f"to={period.end or ''}"]
+    if category and query.category_ids:
+        cat = catalogue().by_id.get(query.category_ids[0])
+        if cat:
+            parts.append(f"category={cat.code}")
+    return "&".join(parts)
+
+
+def _scope_choices(user, query: Query) -> list[tuple[str, str]]:
+    """The scopes the person may pick: their own nodes and everything down to the
+    communities, then the units serving there."""
+    places = tree()
+    scopes = access.scopes_of(user)
+    roots = list(places.roots) if scopes.superuser else access.reader_nodes(user)
+    out, seen = [], set()
+    for root in sorted(roots, key=lambda n: n.path):
+        for node in sorted((n for n in places.by_id.values() if n.path.startswith(root.path)), key=lambda n: n.path):
+            if node.kind in (Node.Kind.GRID, Node.Kind.COMPOUND) or node.pk in seen:
+                continue
+            seen.add(node.pk)
+            depth = node.path.count("/") - root.path.count("/")
+            out.append((str(node.pk), "\u2003" * depth + node.name))
+    units = Unit.objects.filter(active=True).prefetch_related("jurisdiction").order_by("kind", "name")
+    for unit in units:
+        scope = access.Scope(unit=unit)
+        if access.may_see(user, scope):
+            out.append((scope.key, f"{_('Unit')}: {unit.name}"))
+    if query.scope.key not in {k for k, _label in out}:
+        out.insert(0, (query.scope.key, query.scope.name))
+    return out
+
+
+def unit_names() -> dict[int, str]:
+    from organisations.tree import unit_names as names
+
+    return names()
+
+
+@login_required
+def requests_behind(request):
+    """The requests behind one figure of the dashboard (a count column of their
+    facts), newest first, as the person may see them."""
+    if not access.is_reader(request.user):
+        raise PermissionDenied
+    query, period, problems = _choices(request)
+    figure = request.GET.get("figure") if request.GET.get("figure") in FIGURE_COLUMNS else "received"
+    facts = Fact.objects.filter(query._facts(), query._category_q(), day__gte=query.first, day__lte=query.last,
+                                **{f"{figure}__gt": 0})
+    unit = request.GET.get("unit")
+    if unit and unit.isdigit():
+        facts = facts.filter(unit=int(unit))
+    rows = visible_appeals(request.user).filter(Q(pk__in=facts.values("appeal_id")))
+    if request.GET.get("open") == "overdue":
+        rows = rows.overdue()
+        figure = "overdue"
+    rows = rows.select_related("category", "node", "unit").order_by("-created_at", "-id")
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "analysis/requests.html", {
+        "page": page, "query": query, "period": period, "problems": problems, "figure": figure,
+        "figure_label": _("Overdue now") if figure == "overdue" else exports.column_label(figure),
+        "params": _params(query, period),
+    })
+
+
+__all__ = ["dashboard", "requests_behind", "Counts"]
