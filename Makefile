@@ -30,6 +30,7 @@ install: $(STAMP) $(KEY)
 # Ctrl-C stops both.
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py rebuild_figures --if-missing
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo --if-empty
 	@echo "Hubiying on http://$(HOST):$(PORT)/ (demo accounts: README; text messages appear in this console)"
@@ -41,6 +42,7 @@ run: install
 # Development mode: DEBUG on, Django's autoreloading server, the same worker.
 dev: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py rebuild_figures --if-missing
 	$(BIN)/python manage.py load_demo --if-empty
 	@export HUBIYING_DEBUG=1 HUBIYING_SMS_CONSOLE_SECRETS=1 HUBIYING_SITE_URL=$${HUBIYING_SITE_URL:-http://$(HOST):$(PORT)}; \
 	  $(BIN)/python manage.py run_worker & WORKER=$$!; \

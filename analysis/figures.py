@@ -206,14 +206,20 @@ class Query:
                 periods |= Q(grain=grain, period__gte=first, period__lte=last)
             else:
                 days |= Q(day__gte=first, day__lte=last)
-        return [model.objects.filter(periods, self._category_q(), scope=self._scope_id()), facts.filter(days)]
+        # UnitTally and HoursTally keep every category's rows together as category 0.
+        categories = Q(category=0) if model is not Tally and self.category_ids is None else self._category_q()
+        return [model.objects.filter(periods, categories, scope=self._scope_id()), facts.filter(days)]
 
     def _grains(self, model) -> tuple:
+        """The grains of `model` this query may read (a category's figures need rows per category)."""
         from .keeping import HOURS_GRAINS, TALLY_GRAINS, UNIT_GRAINS
 
         if self.level is None:
             return ()
-        return {Tally: TALLY_GRAINS, UnitTally: UNIT_GRAINS, HoursTally: HOURS_GRAINS}[model].get(self.level, ())
+        if model is Tally:
+            return TALLY_GRAINS.get(self.level, ())
+        kept = (UNIT_GRAINS if model is UnitTally else HOURS_GRAINS).get(self.level, {})
+        return tuple(g for g, per_category in kept.items() if per_category or self.category_ids is None)
 
     @staticmethod
     def _sum(rows) -> dict:
@@ -267,16 +273,11 @@ class Query:
     def hours(self) -> tuple[float | None, float | None]:
         """Average and 90th percentile (nearest rank, on the histogram's steps:
         keeping.hours_bucket) of the handling time, in working hours."""
-        from .keeping import HOURS_BY_CATEGORY, hours_bucket
+        from .keeping import hours_bucket
 
-        by_category = self.level in HOURS_BY_CATEGORY
-        grains = None if self.category_ids is None or by_category else ()  # a unit's category: its facts
         histogram: dict[int, int] = {}
-        total_tenths = handled = 0
-        for qs in self.sources(HoursTally, tallied_grains=grains):
+        for qs in self.sources(HoursTally):
             if qs.model is HoursTally:
-                if self.category_ids is None:
-                    qs = qs.filter(category=0)
                 rows = qs.values_list("tenths").annotate(n=Sum("count")).order_by()
             else:
                 rows = (qs.filter(owner=True, hours_tenths__isnull=False).values_list("hours_tenths")

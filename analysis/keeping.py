@@ -32,10 +32,13 @@ ALL_CATEGORIES = 0  # the HoursTally rows of every category together
 # Which tallies each level keeps (the rest is summed from the facts).
 TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR),
                 "community": (Grain.MONTH, Grain.YEAR), "unit": (Grain.MONTH, Grain.YEAR)}
-UNIT_GRAINS = {"county": (Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR)}
-HOURS_GRAINS = {"county": (Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR),
-                "unit": (Grain.MONTH, Grain.YEAR)}
-HOURS_BY_CATEGORY = {"county", "town"}  # a unit's handling times are kept for all its categories together
+# level -> {grain: whether rows per category are kept}; the rows of every category
+# together (category 0) always are: a scope's ranking or histogram is then a few rows.
+UNIT_GRAINS = {"county": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
+               "town": {Grain.MONTH: True, Grain.YEAR: True}}
+HOURS_GRAINS = {"county": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
+                "town": {Grain.MONTH: True, Grain.YEAR: True},
+                "unit": {Grain.MONTH: False, Grain.YEAR: False}}
 
 
 def unit_scope(unit_id: int) -> int:
@@ -89,15 +92,15 @@ class Delta:
                         row = self.tallies[(scope, grain, period_of(req.day, grain), req.category, req.channel)]
                         for name, value in nonzero.items():
                             row[name] += sign * value
-                    for grain in UNIT_GRAINS.get(level, ()):
-                        row = self.units[(scope, grain, period_of(req.day, grain), req.category, part.unit)]
-                        for name, value in nonzero.items():
-                            row[name] += sign * value
+                    for grain, per_category in UNIT_GRAINS.get(level, {}).items():
+                        for category in (req.category, ALL_CATEGORIES) if per_category else (ALL_CATEGORIES,):
+                            row = self.units[(scope, grain, period_of(req.day, grain), category, part.unit)]
+                            for name, value in nonzero.items():
+                                row[name] += sign * value
                 if part.owner and part.hours_tenths is not None:
                     bucket = hours_bucket(part.hours_tenths)
-                    categories = (req.category, ALL_CATEGORIES) if level in HOURS_BY_CATEGORY else (ALL_CATEGORIES,)
-                    for grain in HOURS_GRAINS.get(level, ()):
-                        for category in categories:
+                    for grain, per_category in HOURS_GRAINS.get(level, {}).items():
+                        for category in (req.category, ALL_CATEGORIES) if per_category else (ALL_CATEGORIES,):
                             self.hours[(scope, grain, period_of(req.day, grain), category, bucket)] += sign
         return self
 
@@ -225,55 +228,61 @@ def _year(column: str) -> str:
 
 
 def _sum_statements() -> list[str]:
-    """The SQL that sums the facts into the tallies: each level's finest grain
-    from the facts, the coarser ones from it."""
+    """The SQL that sums the facts into the tallies: each chain's finest grain
+    from the facts, the coarser ones from the grain before."""
     q = connection.ops.quote_name
     fact = q(Fact._meta.db_table)
-    counters = ", ".join(q(c) for c in COUNTERS)
-    sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
-    trunc = {Grain.MONTH: _month, Grain.YEAR: _year}
+    trunc = {Grain.DAY: lambda column: column, Grain.MONTH: _month, Grain.YEAR: _year}
+    counters = [q(c) for c in COUNTERS]
 
     def of_kind(level: str) -> str:  # the tally rows of one level (units have the negative scopes)
         if level == "unit":
             return f"(SELECT -{q('id')} FROM {q(Unit._meta.db_table)})"
         return f"(SELECT {q('id')} FROM {q(Node._meta.db_table)} WHERE {q('kind')} = '{level}')"
 
-    def scope_of(level: str) -> str:
-        return f"-{q('unit')}" if level == "unit" else q(level)
-
-    out = []
-    for model, dims, grains in ((Tally, ("category", "channel"), TALLY_GRAINS),
-                                (UnitTally, ("category", "unit"), UNIT_GRAINS)):
+    def chain(model, level, grains, dims, per_category, values):
+        """INSERTs for one level's grains; dims: (column, expression over the facts);
+        values: (column, aggregate over the facts, aggregate over the tally rows)."""
         table = q(model._meta.db_table)
-        d = ", ".join(q(c) for c in dims)
-        cols = f"{q('scope')}, {q('grain')}, {q('period')}, {d}, {counters}"
-        for level, wanted in grains.items():
-            finest, scope = wanted[0], scope_of(level)
-            period = q("day") if finest == Grain.DAY else trunc[finest](q("day"))
-            out.append(f"INSERT INTO {table} ({cols}) SELECT {scope}, '{finest}', {period}, {d}, {sums} "
-                       f"FROM {fact} WHERE {q(level)} <> 0 GROUP BY {scope}, {period}, {d}")
-            for source, grain in zip(wanted, wanted[1:], strict=False):
+        cols = ", ".join([q("scope"), q("grain"), q("period"), q("category"), *(q(c) for c, _e in dims),
+                          *(q(c) for c, _f, _t in values)])
+        scope = f"-{q('unit')}" if level == "unit" else q(level)
+        category = q("category") if per_category else str(ALL_CATEGORIES)
+        out, source = [], None
+        for grain in grains:
+            if source is None:
+                period = trunc[grain](q("day"))
+                exprs = [e for _c, e in dims]
+                # (a constant in GROUP BY would be a column position to SQLite)
+                group = [scope, period, *([category] if per_category else []), *exprs]
+                out.append(
+                    f"INSERT INTO {table} ({cols}) SELECT {scope}, '{grain}', {period}, {category}, "
+                    f"{', '.join([*exprs, *(f for _c, f, _t in values)])} FROM {fact} WHERE {q(level)} <> 0"
+                    + (f" AND {q('owner')} AND {q('hours_tenths')} IS NOT NULL" if model is HoursTally else "")
+                    + f" GROUP BY {', '.join(group)}")
+            else:
                 period = trunc[grain](q("period"))
-                out.append(f"INSERT INTO {table} ({cols}) SELECT {q('scope')}, '{grain}', {period}, {d}, {sums} "
-                           f"FROM {table} WHERE {q('grain')} = '{source}' AND {q('scope')} IN {of_kind(level)} "
-                           f"GROUP BY {q('scope')}, {period}, {d}")
-    hours = q(HoursTally._meta.db_table)
-    cols = f"{q('scope')}, {q('grain')}, {q('period')}, {q('category')}, {q('tenths')}, {q('count')}"
+                keep = f"{q('category')} <> {ALL_CATEGORIES}" if per_category else f"{q('category')} = {ALL_CATEGORIES}"
+                dim_cols = [q(c) for c, _e in dims]
+                out.append(
+                    f"INSERT INTO {table} ({cols}) SELECT {q('scope')}, '{grain}', {period}, {q('category')}, "
+                    f"{', '.join([*dim_cols, *(t for _c, _f, t in values)])} FROM {table} "
+                    f"WHERE {q('grain')} = '{source}' AND {keep} AND {q('scope')} IN {of_kind(level)} "
+                    f"GROUP BY {', '.join([q('scope'), period, q('category'), *dim_cols])}")
+            source = grain
+        return out
+
+    counted = [(c, f"SUM({c})", f"SUM({c})") for c in counters]
     bucket = HOURS_BUCKET_SQL.format(h=q("hours_tenths"))
-    for level, (finest, *coarser) in HOURS_GRAINS.items():
-        period, scope = trunc[finest](q("day")), scope_of(level)
-        by_category = [(q("category"), f", {q('category')}")] if level in HOURS_BY_CATEGORY else []
-        for category, by in (*by_category, (str(ALL_CATEGORIES), "")):
-            # (a constant in GROUP BY would be a column position to SQLite)
-            out.append(
-                f"INSERT INTO {hours} ({cols}) SELECT {scope}, '{finest}', {period}, {category}, {bucket}, "
-                f"COUNT(*) FROM {fact} WHERE {q(level)} <> 0 AND {q('owner')} AND {q('hours_tenths')} IS NOT NULL "
-                f"GROUP BY {scope}, {period}{by}, {bucket}")
-        for source, grain in zip((finest, *coarser), coarser, strict=False):
-            p = trunc[grain](q("period"))
-            out.append(f"INSERT INTO {hours} ({cols}) SELECT {q('scope')}, '{grain}', {p}, {q('category')}, "
-                       f"{q('tenths')}, SUM({q('count')}) FROM {hours} WHERE {q('grain')} = '{source}' AND "
-                       f"{q('scope')} IN {of_kind(level)} GROUP BY {q('scope')}, {p}, {q('category')}, {q('tenths')}")
+    out = []
+    for level, grains in TALLY_GRAINS.items():
+        out += chain(Tally, level, grains, [("channel", q("channel"))], True, counted)
+    for model, config, dims, values in (
+            (UnitTally, UNIT_GRAINS, [("unit", q("unit"))], counted),
+            (HoursTally, HOURS_GRAINS, [("tenths", bucket)], [("count", "COUNT(*)", f"SUM({q('count')})")])):
+        for level, grains in config.items():
+            out += chain(model, level, [g for g, per in grains.items() if per], dims, True, values)
+            out += chain(model, level, list(grains), dims, False, values)
     return out
 
 

@@ -261,9 +261,10 @@ class Appeal(models.Model):
             models.Index(fields=["status", "step_due", "-created_at"],
                          include=["node_path", "owner_path", "pending_extension_days"],
                          condition=~Q(status__in=sorted(TERMINAL)), name="appeal_open"),
-            # The workbench's "All open" and "Overdue" tabs in their order, up to the LIMIT.
+            # The workbench's "All open" and "Overdue" tabs in their order, up to the LIMIT; the
+            # figures' "overdue now" of a scope, a unit or a category without reading the rows.
             models.Index(fields=["step_due", "-created_at"], condition=~Q(status__in=sorted(TERMINAL)),
-                         name="appeal_open_due"),
+                         include=["node_path", "unit", "category"], name="appeal_open_due"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="appeal_not_merged_into_self"),

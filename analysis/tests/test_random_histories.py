@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from analysis import keeping
-from analysis.keeping import hours_bucket
 from analysis.figures import Query, Scope
+from analysis.keeping import hours_bucket
 from analysis.models import FigureSettings
 from appeals import services, workflow
 from appeals.errors import ActionError

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 
+from analysis.models import FigureSettings
 from appeals.models import Appeal, Category
 from notifications.models import Notification
 from notifications.outbox import deliver_pending
@@ -29,6 +30,7 @@ def world(cast):
     CalendarYear.objects.create(year=2027, note="国务院办公厅通知")
     Group.objects.create(name="热线坐席")
     Token.objects.create(user=cast.admin)
+    FigureSettings.objects.create()
     cast.appeal = appeal
     return cast
 

@@ -41,7 +41,7 @@ def test_a_leader_reads_the_figures(cast, live_server, browser, shots, device):
     page.select_option("select[name=scope]", str(cast.community.pk))
     page.select_option("select[name=p]", "year")
     page.click(".figure-filters button[type=submit]")
-    page.wait_for_url("**scope=%d**" % cast.community.pk)
+    page.wait_for_url(f"**scope={cast.community.pk}**")
     assert "花城社区" in page.text_content("h1")
     assert page.text_content("[data-figure=received] .figure-value").strip() == "5"
     shots(page, f"dashboard-community-year-{device}")

@@ -111,6 +111,11 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
     if name == "api-stats":  # the figures of the request's town and of its place
         return [Call("get", f"/api/v1/stats?scope={target.owner_node_id}", {}, True, "scope"),
                 Call("get", f"/api/v1/stats?scope={target.node_id}&from=2026-01-01", {}, True, "scope")]
+    if name == "figures":  # out of reach: the page says so and shows the person's own scope
+        return [Call("get", f"/work/figures/?scope={target.owner_node_id}&p=all", {}, False, "list")]
+    if name == "figures_requests":
+        return [Call("get", f"/work/figures/requests/?scope={target.node_id}&p=all&figure=received", {}, False,
+                     "list")]
     if name.startswith("api-track"):
         return []  # public by tracking number and private token: see test_privacy and the checks below
     if name in ("workbench", "work_new", "overdue", "notifications"):

@@ -198,10 +198,10 @@ class Command(BaseCommand):
             "owner_path": "town_path",
             "unit_id": f"CASE WHEN status IN {DISPATCHED} THEN (CASE WHEN r6 > 0.8 THEN (ARRAY{departments})"
                        f"[1 + (floor(r6 * 100000)::int %% {len(departments)})] ELSE office END) END",
-            # A running step (and so perhaps overdue) only for the recent open requests: an evaluated
-            # request has none, and the timer closes a replied one after its window.
+            # A running step only for the recent open requests (an evaluated request has none, and the
+            # timer closes a replied one after its window); about one in ten of them overdue.
             "step_due": "CASE WHEN status NOT IN ('rejected','withdrawn','merged','closed','evaluated') "
-                        "AND r1 * 1095 <= 20 THEN created + r2 * interval '12 days' END",
+                        "AND r1 * 1095 <= 20 THEN created + (2 + r2 * 30) * interval '1 day' END",
             "created_at": "created", "updated_at": "created",
         }
         columns, exprs = [], []
@@ -226,7 +226,7 @@ class Command(BaseCommand):
 
     def fact_inserts(self, departments: list[int]) -> tuple[str, str]:
         replied = f"status IN {REPLIED}"
-        evaluated = f"(status = 'evaluated' OR (status IN ('closed','reopened') AND q1 < 0.75))"
+        evaluated = "(status = 'evaluated' OR (status IN ('closed','reopened') AND q1 < 0.75))"
         counts = {
             "received": "1", "registered": "(status NOT IN ('submitted'))::int",
             "rejected": "(status = 'rejected')::int", "withdrawn": "(status = 'withdrawn')::int",
