@@ -246,6 +246,8 @@ class Query:
                 counts = Counts()
                 counts.values["received"] = n
                 out.append((value, counts))
+        elif dimension == "unit" and self.scope.unit is not None:
+            out = [(self.scope.unit.pk, self.counts())]  # a unit's figures by unit: itself
         else:
             merged: dict = {}
             for qs in self.sources(UnitTally if dimension == "unit" else Tally):

@@ -63,7 +63,8 @@ def main(argv=None) -> int:
     table = report(results)
     (RESULTS / "figures-latest.md").write_text(table + "\n")
     print(table)
-    return 0 if all(t["median_ms"] < GOAL_MS for t in results["timings"]) and results["check"]["equal"] else 1
+    fast = all(t["median_ms"] < GOAL_MS and t.get("page_median_ms", 0) < GOAL_MS for t in results["timings"])
+    return 0 if fast and results["check"]["equal"] else 1
 
 
 def report(r: dict) -> str:
@@ -73,10 +74,13 @@ def report(r: dict) -> str:
                      f"{r.get('indexes_s')} s, tallies {r.get('tallies_s')} s).")
     lines.append("Rows: " + ", ".join(f"{t} {v['rows']:,} ({v['mb']:,} MB)" for t, v in r["rows"].items()) + ".")
     lines.append(f"City tallies against a direct sum of its facts: {'equal' if r['check']['equal'] else 'DIFFER'}.")
-    lines += ["", "| scope | period | received | median ms | max ms | under 200 ms |", "|---|---|---|---|---|---|"]
+    lines += ["", "Server time in ms (median and max of the runs): `/api/v1/stats`'s work, and the dashboard's view.",
+              "", "| scope | period | received | stats median | stats max | dashboard median | dashboard max "
+              "| under 200 ms |", "|---|---|---|---|---|---|---|---|"]
     for t in r["timings"]:
+        ok = t["median_ms"] < GOAL_MS and t.get("page_median_ms", 0) < GOAL_MS
         lines.append(f"| {t['scope']} | {t['period']} | {t['received']:,} | {t['median_ms']} | {t['max_ms']} | "
-                     f"{'yes' if t['median_ms'] < GOAL_MS else '**no**'} |")
+                     f"{t.get('page_median_ms', '')} | {t.get('page_max_ms', '')} | {'yes' if ok else '**no**'} |")
     return "\n".join(lines)
 
 

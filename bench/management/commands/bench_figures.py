@@ -11,10 +11,10 @@ The figures at a large city's size (PostgreSQL only; `make bench-analysis`):
 2. writes one fact per request (and a second part for the few returned by a
    department) as analysis.facts would, then sums the tallies with the same
    `analysis.keeping.rebuild_tallies` that `rebuild_figures` runs;
-3. times `/api/v1/stats`'s work (analysis.summary.stats and its JSON) for
-   the city, a town, a community and two units over a month, a year,
-   everything and an unaligned period, and checks the city's tallies against
-   a direct sum of its facts.
+3. times `/api/v1/stats`'s work (analysis.summary.stats and its JSON) and the
+   dashboard's view (as a leader of the city) for the city, a town, a
+   community and two units over a month, a year, everything and an unaligned
+   period, and checks the city's tallies against a direct sum of its facts.
 """
 
 from __future__ import annotations
@@ -24,17 +24,20 @@ import statistics
 import time
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Sum
+from django.test import RequestFactory
 from django.utils import timezone
 
 from analysis import keeping
 from analysis.figures import Query, Scope
 from analysis.models import COUNTERS, Fact
 from analysis.summary import stats
+from analysis.views import dashboard
 from appeals.models import Appeal, Category
-from organisations.models import Node, Unit
+from organisations.models import Node, Role, Unit
 
 TOWNS, COMMUNITIES, GRIDS, DEPARTMENTS = 16, 20, 10, 40
 PARENTS, CHILDREN = 12, 5
@@ -306,18 +309,37 @@ class Command(BaseCommand):
                    ("15 Mar – 10 Sep", *unaligned)]
         scopes = [("city", Scope(node=city)), ("town", Scope(node=town)), ("community", Scope(node=community)),
                   ("unit (community office)", Scope(unit=office)), ("unit (department)", Scope(unit=department))]
+        presets = {"a month": "p=last_month", "a year": "p=last_year", "everything": "p=all",
+                   "15 Mar – 10 Sep": f"p=custom&from={unaligned[0]}&to={unaligned[1]}"}
+        leader = get_user_model().objects.filter(username="bench-leader").first()
+        if leader is None:
+            leader = get_user_model().objects.create_user("bench-leader")
+            Role.objects.create(user=leader, name=Role.Name.LEADER, node=city)
+        factory = RequestFactory()
         out = []
         for scope_name, scope in scopes:
             for period_name, start, end in periods:
                 query = Query(scope, start, end)
-                times = []
+                times, page_times = [], []
                 for _ in range(repeat):
                     t = time.perf_counter()
                     body = json.dumps(stats(query), ensure_ascii=False)
                     times.append((time.perf_counter() - t) * 1000)
+                url = f"/work/figures/?scope={scope.key}&{presets[period_name]}"
+                for _ in range(repeat):
+                    request = factory.get(url)
+                    request.user = get_user_model().objects.get(pk=leader.pk)
+                    request.session = {}
+                    t = time.perf_counter()
+                    response = dashboard(request)
+                    page_times.append((time.perf_counter() - t) * 1000)
+                    assert response.status_code == 200, (url, response.status_code)
                 row = {"scope": scope_name, "period": period_name, "median_ms": round(statistics.median(times), 1),
-                       "max_ms": round(max(times), 1), "received": json.loads(body)["received"]}
+                       "max_ms": round(max(times), 1), "received": json.loads(body)["received"],
+                       "page_median_ms": round(statistics.median(page_times), 1),
+                       "page_max_ms": round(max(page_times), 1)}
                 out.append(row)
-                self.say(f"{scope_name:<24} {period_name:<16} {row['median_ms']:>7.1f} ms median, "
-                         f"{row['max_ms']:>7.1f} max ({row['received']:,} received)")
+                self.say(f"{scope_name:<24} {period_name:<16} stats {row['median_ms']:>7.1f} ms median "
+                         f"({row['max_ms']:.1f} max), dashboard {row['page_median_ms']:>7.1f} ms "
+                         f"({row['page_max_ms']:.1f} max); {row['received']:,} received")
         return out
