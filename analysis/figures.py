@@ -197,18 +197,22 @@ class Query:
         grains = tallied_grains if tallied_grains is not None else self._grains(model)
         if not grains:
             return [facts.filter(day__gte=self.first, day__lte=self.last)]
-        end = self.last
-        if end >= today():  # nobody is received after today: reach the end of the year
-            end = date(end.year, 12, 31)
+        periods, days = self._split(grains)
+        # UnitTally and HoursTally keep every category's rows together as category 0.
+        categories = Q(category=0) if model is not Tally and self.category_ids is None else self._category_q()
+        return [model.objects.filter(periods, categories, scope=self._scope_id()), facts.filter(days)]
+
+    def _split(self, grains) -> tuple[Q, Q]:
+        """The period as tally rows of `grains` (whole months and years) and fact days (the rest).
+        Nobody is received after today, so a period reaching today reaches the end of its year."""
+        end = self.last if self.last < today() else date(self.last.year, 12, 31)
         periods, days = Q(pk__in=[]), Q(pk__in=[])
         for grain, first, last in pieces(self.first, end, finest=grains):
             if grain in grains:
                 periods |= Q(grain=grain, period__gte=first, period__lte=last)
             else:
                 days |= Q(day__gte=first, day__lte=last)
-        # UnitTally and HoursTally keep every category's rows together as category 0.
-        categories = Q(category=0) if model is not Tally and self.category_ids is None else self._category_q()
-        return [model.objects.filter(periods, categories, scope=self._scope_id()), facts.filter(days)]
+        return periods, days
 
     def _grains(self, model) -> tuple:
         """The grains of `model` this query may read (a category's figures need rows per category)."""
@@ -322,14 +326,7 @@ class Query:
         if kind in TALLIED and all(c.kind == kind for c in children):
             from .keeping import TALLY_GRAINS
 
-            grains = TALLY_GRAINS[kind]
-            end = self.last if self.last < today() else date(self.last.year, 12, 31)
-            periods, days = Q(pk__in=[]), Q(pk__in=[])
-            for grain, first, last in pieces(self.first, end, finest=grains):
-                if grain in grains:
-                    periods |= Q(grain=grain, period__gte=first, period__lte=last)
-                else:
-                    days |= Q(day__gte=first, day__lte=last)
+            periods, days = self._split(TALLY_GRAINS[kind])
             rows = Tally.objects.filter(periods, self._category_q(), scope__in=list(by))
             for row in rows.values("scope").annotate(**sums).order_by():
                 add(row["scope"], row)
@@ -366,11 +363,9 @@ class Query:
 
 
 def _floor(d: date, grain: str) -> date:
-    if grain == Grain.YEAR:
-        return d.replace(month=1, day=1)
-    if grain == Grain.MONTH:
-        return d.replace(day=1)
-    return d
+    from .keeping import period_of
+
+    return period_of(d, grain)
 
 
 def _local_midnight(d: date) -> datetime:
