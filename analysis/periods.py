@@ -19,10 +19,18 @@ class Period:
     start: date | None
     end: date | None
 
-    def previous(self) -> Period | None:
-        """The period of the same length just before (None for everything)."""
+    def previous(self, today: date | None = None) -> Period | None:
+        """The period just before (None for everything). A period still running
+        (this month, quarter, year) is compared with the same days of the one
+        before: 1–10 December with 1–10 November, not with all of November."""
         if self.start is None or self.end is None:
             return None
+        whole = self._previous_whole()
+        if today is not None and self.start <= today < self.end:
+            return Period("previous", whole.start, min(whole.end, whole.start + (today - self.start)))
+        return whole
+
+    def _previous_whole(self) -> Period:
         if self.key in ("month", "last_month"):
             first = (self.start - timedelta(days=1)).replace(day=1)
             return Period("previous", first, self.start - timedelta(days=1))

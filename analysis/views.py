@@ -101,7 +101,7 @@ def dashboard(request):
     rate = request.GET.get("rank") if request.GET.get("rank") in RANKED else "reply_rate"
     counts = query.counts()
     headline = figures_of(counts, choice)
-    before = period.previous()
+    before = period.previous(timezone.localdate())
     change = {}
     if before is not None:
         old = figures_of(Query(query.scope, before.start, before.end, query.category_ids).counts(), choice)

@@ -92,3 +92,16 @@ def test_a_handler_sees_their_unit_a_resident_nothing(cast):
 def test_bad_choices_get_a_message_and_the_default(cast):
     html = _client(cast.leader).get("/work/figures/?p=custom&from=2026-13-40&category=NOPE").content.decode()
     assert "日期无法识别" in html and "没有这个分类" in html
+
+
+def test_a_running_period_is_compared_with_the_same_days_before():
+    from datetime import date
+
+    from analysis.periods import preset
+
+    month = preset("month", date(2026, 12, 10))
+    assert month.previous(date(2026, 12, 10)) == type(month)("previous", date(2026, 11, 1), date(2026, 11, 10))
+    last = preset("last_month", date(2026, 12, 10))
+    assert last.previous(date(2026, 12, 10)) == type(last)("previous", date(2026, 10, 1), date(2026, 10, 31))
+    year = preset("year", date(2026, 3, 1))
+    assert year.previous(date(2026, 3, 1)).end == date(2025, 3, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from django.core.management import call_command
 
@@ -34,4 +36,5 @@ def test_swagger_docs_load_their_assets_locally(db, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
-    assert "cdn" not in html.lower() and "unpkg" not in html
+    # (a CSRF token may hold the letters "cdn": look for a CDN address, not the word)
+    assert not re.search(r"//[^\"' ]*(cdn|unpkg|jsdelivr)", html.lower())
