@@ -12,7 +12,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from appeals.templatetags.hby import category_name
+
 from .figures import RATES
+from .summary import figures_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_COUNTS = ("received", "replied", "replied_on_time", "closed", "dispatched", "returns", "evaluated",
@@ -87,11 +90,7 @@ def table_rows(rows: list[dict]) -> tuple[list[str], list[list]]:
 
 
 def table_response(kind: str, query, period, *, by_unit, by_area, categories, choice) -> HttpResponse:
-    from .summary import figures_of
-
     if kind == "categories":
-        from appeals.templatetags.hby import category_name
-
         rows = [{"label": category_name(cat) or "?", "f": figures_of(c, choice)} for cat, c in categories]
         title = _("Requests by category")
     elif kind == "areas":

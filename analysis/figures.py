@@ -26,9 +26,11 @@ from appeals.models import Appeal
 from organisations.models import Node, Unit
 from organisations.tree import tree
 
+from .keeping import HOURS_GRAINS, TALLY_GRAINS, UNIT_GRAINS, hours_bucket, period_of, unit_scope
 from .models import COUNTERS, TYPE_COUNTERS, Fact, FigureSettings, Grain, HoursTally, Tally, UnitTally
 
 TALLIED = {Node.Kind.COUNTY, Node.Kind.TOWN, Node.Kind.COMMUNITY}
+SUMS = {c: Sum(c) for c in COUNTERS}
 EARLIEST = date(2000, 1, 1)
 
 # name: (numerator, denominator) in counters; the satisfaction rate is worked out apart.
@@ -95,6 +97,12 @@ class Counts:
     def __getitem__(self, name: str) -> int:
         return self.values[name]
 
+    def add(self, row: dict) -> Counts:
+        """Adds a row of sums (a tally's or the facts' aggregate; None counts 0)."""
+        for name in COUNTERS:
+            self.values[name] += int(row.get(name) or 0)
+        return self
+
     def rates(self, choice: FigureSettings) -> dict[str, Rate]:
         out = {}
         for name, (num, den) in RATES.items():
@@ -153,6 +161,7 @@ class Query:
     start: date | None = None
     end: date | None = None
     category_ids: list[int] | None = None  # None: every category
+    _counts: Counts | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def first(self) -> date:
@@ -172,8 +181,6 @@ class Query:
         return None
 
     def _scope_id(self) -> int:
-        from .keeping import unit_scope
-
         return unit_scope(self.scope.unit.pk) if self.scope.unit is not None else self.scope.node.pk
 
     def _category_q(self) -> Q:
@@ -216,8 +223,6 @@ class Query:
 
     def _grains(self, model) -> tuple:
         """The grains of `model` this query may read (a category's figures need rows per category)."""
-        from .keeping import HOURS_GRAINS, TALLY_GRAINS, UNIT_GRAINS
-
         if self.level is None:
             return ()
         if model is Tally:
@@ -225,16 +230,14 @@ class Query:
         kept = (UNIT_GRAINS if model is UnitTally else HOURS_GRAINS).get(self.level, {})
         return tuple(g for g, per_category in kept.items() if per_category or self.category_ids is None)
 
-    @staticmethod
-    def _sum(rows) -> dict:
-        found = {c: 0 for c in COUNTERS}
-        for part in rows:
-            for name, value in part.items():
-                found[name] += int(value or 0)
-        return found
-
     def counts(self) -> Counts:
-        return Counts(self._sum(qs.aggregate(**{c: Sum(c) for c in COUNTERS}) for qs in self.sources()))
+        """The scope's counts (read once per query: the headline, the rates, the
+        handling time and the type breakdown all use them)."""
+        if self._counts is None:
+            self._counts = Counts()
+            for qs in self.sources():
+                self._counts.add(qs.aggregate(**SUMS))
+        return self._counts
 
     def breakdown(self, dimension: str) -> list[tuple[object, Counts]]:
         """Counts per category, unit or channel (all counts), or per type or urgency
@@ -255,10 +258,8 @@ class Query:
         else:
             merged: dict = {}
             for qs in self.sources(UnitTally if dimension == "unit" else Tally):
-                for row in qs.values(dimension).annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
-                    counts = merged.setdefault(row[dimension], Counts())
-                    for c in COUNTERS:
-                        counts.values[c] += int(row[c] or 0)
+                for row in qs.values(dimension).annotate(**SUMS).order_by():
+                    merged.setdefault(row[dimension], Counts()).add(row)
             out = list(merged.items())
         out.sort(key=lambda item: (-item[1]["received"], -item[1]["dispatched"], str(item[0])))
         return out
@@ -270,17 +271,13 @@ class Query:
         by: dict[date, Counts] = {}
         for qs in self.sources(tallied_grains=fine_enough):
             key = "period" if qs.model is Tally else "day"
-            for row in qs.values(key).annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
-                counts = by.setdefault(_floor(row[key], grain), Counts())
-                for c in COUNTERS:
-                    counts.values[c] += int(row[c] or 0)
+            for row in qs.values(key).annotate(**SUMS).order_by():
+                by.setdefault(period_of(row[key], grain), Counts()).add(row)
         return sorted(by.items())
 
     def hours(self) -> tuple[float | None, float | None]:
         """Average and 90th percentile (nearest rank, on the histogram's steps:
         keeping.hours_bucket) of the handling time, in working hours."""
-        from .keeping import hours_bucket
-
         histogram: dict[int, int] = {}
         for qs in self.sources(HoursTally):
             if qs.model is HoursTally:
@@ -317,28 +314,22 @@ class Query:
 
         def add(key, row):
             if key in by:
-                for c in COUNTERS:
-                    by[key].values[c] += int(row[c] or 0)
+                by[key].add(row)
 
-        sums = {c: Sum(c) for c in COUNTERS}
         kind = children[0].kind
         facts = Fact.objects.filter(self._facts(), self._category_q())
         if kind in TALLIED and all(c.kind == kind for c in children):
-            from .keeping import TALLY_GRAINS
-
             periods, days = self._split(TALLY_GRAINS[kind])
             rows = Tally.objects.filter(periods, self._category_q(), scope__in=list(by))
-            for row in rows.values("scope").annotate(**sums).order_by():
+            for row in rows.values("scope").annotate(**SUMS).order_by():
                 add(row["scope"], row)
-            for row in facts.filter(days).values(kind).annotate(**sums).order_by():
+            for row in facts.filter(days).values(kind).annotate(**SUMS).order_by():
                 add(row[kind], row)
-        else:  # grids (or mixed children): from the facts, each place to the child it lies under
-            under = {}
-            for node in places.by_id.values():
-                for above in places.ancestors(node):
-                    if above.pk in by:
-                        under[node.pk] = above.pk
-            rows = facts.filter(day__gte=self.first, day__lte=self.last).values("node").annotate(**sums).order_by()
+        else:  # grids (or mixed children): from the facts, each place to the child its path runs through
+            top = len(self.scope.node.path)
+            under = {n.pk: places.by_code[n.path[top:].split("/")[0]].pk for n in places.by_id.values()
+                     if n.path.startswith(self.scope.node.path) and len(n.path) > top}
+            rows = facts.filter(day__gte=self.first, day__lte=self.last).values("node").annotate(**SUMS).order_by()
             for row in rows:
                 add(under.get(row["node"]), row)
         out = [(places.by_id[pk], counts) for pk, counts in by.items()]
@@ -360,12 +351,6 @@ class Query:
         if self.end:
             qs = qs.filter(created_at__lt=_local_midnight(self.end + timedelta(days=1)))
         return qs.count()
-
-
-def _floor(d: date, grain: str) -> date:
-    from .keeping import period_of
-
-    return period_of(d, grain)
 
 
 def _local_midnight(d: date) -> datetime:

@@ -4,8 +4,9 @@
 that wrote the events: each request touched is worked out again from its whole
 timeline (analysis.facts), and the difference between its new and its old
 facts is added to the tallies, so a later event can move a request from one
-unit to another, or from "open" to "replied", without a recount. `rebuild`
-works everything out again from the timeline and says what differed.
+unit to another, or from "open" to "replied", without a recount.
+`fact_differences` and `rebuild_tallies` (manage.py rebuild_figures) work
+everything out again from the timeline and say what differed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ TALLY_KEY = ("scope", "grain", "period", "category", "channel")
 UNIT_KEY = ("scope", "grain", "period", "category", "unit")
 HOURS_KEY = ("scope", "grain", "period", "category", "tenths")
 ROW_FIELDS = ("id", "category_id", "channel", "type", "urgency", "node_id", "created_at")
-ALL_CATEGORIES = 0  # the HoursTally rows of every category together
+ALL_CATEGORIES = 0  # the UnitTally and HoursTally rows of every category together
 # Which tallies each level keeps (the rest is summed from the facts).
 TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR),
                 "community": (Grain.MONTH, Grain.YEAR), "unit": (Grain.MONTH, Grain.YEAR)}
@@ -89,19 +90,14 @@ class Delta:
                     continue
                 if nonzero:
                     for grain in TALLY_GRAINS[level]:
-                        row = self.tallies[(scope, grain, period_of(req.day, grain), req.category, req.channel)]
-                        for name, value in nonzero.items():
-                            row[name] += sign * value
-                    for grain, per_category in UNIT_GRAINS.get(level, {}).items():
-                        for category in (req.category, ALL_CATEGORIES) if per_category else (ALL_CATEGORIES,):
-                            row = self.units[(scope, grain, period_of(req.day, grain), category, part.unit)]
-                            for name, value in nonzero.items():
-                                row[name] += sign * value
+                        key = (scope, grain, period_of(req.day, grain), req.category, req.channel)
+                        _add(self.tallies[key], nonzero, sign)
+                    for grain, category in _kept(UNIT_GRAINS, level, req.category):
+                        _add(self.units[(scope, grain, period_of(req.day, grain), category, part.unit)], nonzero, sign)
                 if part.owner and part.hours_tenths is not None:
                     bucket = hours_bucket(part.hours_tenths)
-                    for grain, per_category in HOURS_GRAINS.get(level, {}).items():
-                        for category in (req.category, ALL_CATEGORIES) if per_category else (ALL_CATEGORIES,):
-                            self.hours[(scope, grain, period_of(req.day, grain), category, bucket)] += sign
+                    for grain, category in _kept(HOURS_GRAINS, level, req.category):
+                        self.hours[(scope, grain, period_of(req.day, grain), category, bucket)] += sign
         return self
 
     def apply(self) -> None:
@@ -109,6 +105,19 @@ class Delta:
             _upsert(model, key, COUNTERS, [k + tuple(r[c] for c in COUNTERS) for k, r in rows.items()
                                            if any(r.values())])
         _upsert(HoursTally, HOURS_KEY, ("count",), [k + (n,) for k, n in self.hours.items() if n])
+
+
+def _add(row: dict, counts: dict, sign: int) -> None:
+    for name, value in counts.items():
+        row[name] += sign * value
+
+
+def _kept(config: dict, level: str, category: int):
+    """(grain, category) of the rows a level keeps: per category where it does, and all together."""
+    for grain, per_category in config.get(level, {}).items():
+        if per_category:
+            yield grain, category
+        yield grain, ALL_CATEGORIES
 
 
 def _upsert(model, key: tuple[str, ...], values: tuple[str, ...], rows: list[tuple]) -> None:
@@ -172,13 +181,18 @@ def same(a: Request | None, b: Request | None) -> bool:
         {u: (p.owner, p.counts, p.hours_tenths) for u, p in b.parts.items()}
 
 
+def _replace_facts(appeal_ids, new: dict[int, Request]) -> None:
+    Fact.objects.filter(appeal_id__in=appeal_ids).delete()
+    Fact.objects.bulk_create([row for pk in appeal_ids if pk in new for row in fact_rows(new[pk])], batch_size=2000)
+
+
 def refresh(appeal_ids) -> int:
     """Works the requests out again and moves the tallies by the difference.
     Returns how many requests' facts changed."""
     appeal_ids = sorted(set(appeal_ids))
     if not appeal_ids:
         return 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         new = work_out(appeal_ids)
         old = stored(appeal_ids)
         changed = [pk for pk in appeal_ids if not same(new.get(pk), old.get(pk))]
@@ -187,8 +201,7 @@ def refresh(appeal_ids) -> int:
         delta = Delta()
         for pk in changed:
             delta.add(old.get(pk), -1).add(new.get(pk), 1)
-        Fact.objects.filter(appeal_id__in=changed).delete()
-        Fact.objects.bulk_create([row for pk in changed if pk in new for row in fact_rows(new[pk])])
+        _replace_facts(changed, new)
         delta.apply()
     return len(changed)
 
@@ -336,8 +349,7 @@ def fact_differences(batch: int = 2000, fix: bool = False, progress=None) -> int
         differ += len(changed)
         if fix and changed:
             with transaction.atomic():
-                Fact.objects.filter(appeal_id__in=changed).delete()
-                Fact.objects.bulk_create([r for pk in changed for r in fact_rows(new[pk])], batch_size=2000)
+                _replace_facts(changed, new)
         if progress:
             progress(min(start + batch, len(ids)), len(ids))
     return differ

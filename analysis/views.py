@@ -20,10 +20,10 @@ from appeals.templatetags.hby import category_name
 from appeals.views.common import PAGE_SIZE
 from hubiying.paging import CappedPaginator
 from organisations.models import Node, Unit
-from organisations.tree import tree
+from organisations.tree import tree, unit_names
 
 from . import access, exports
-from .figures import RATES, Counts, Query, category_ids
+from .figures import RATES, Query, category_ids
 from .models import COUNTERS, Fact, FigureSettings
 from .periods import PRESETS, Period, preset
 from .summary import figures_of
@@ -99,14 +99,6 @@ def dashboard(request):
     query, period, problems = _choices(request)
     choice = FigureSettings.current()
     rate = request.GET.get("rank") if request.GET.get("rank") in RANKED else "reply_rate"
-    counts = query.counts()
-    headline = figures_of(counts, choice)
-    before = period.previous(timezone.localdate())
-    change = {}
-    if before is not None:
-        old = figures_of(Query(query.scope, before.start, before.end, query.category_ids).counts(), choice)
-        change = {name: _delta(headline[name], old[name]) for name in ("received", "replied", *RATES)}
-    avg, p90 = query.hours()
     units = unit_names()
     by_unit = _ranked([(u, units.get(u, "?") if u else _("Not dispatched yet"), c)
                        for u, c in query.breakdown("unit")], rate, choice)
@@ -116,6 +108,13 @@ def dashboard(request):
     if export in ("units", "areas", "categories"):
         return exports.table_response(export, query, period, by_unit=by_unit, by_area=by_area,
                                       categories=categories, choice=choice)
+    headline = figures_of(query.counts(), choice)
+    before = period.previous(timezone.localdate())
+    change = {}
+    if before is not None:
+        old = figures_of(Query(query.scope, before.start, before.end, query.category_ids).counts(), choice)
+        change = {name: _delta(headline[name], old[name]) for name in ("received", "replied", *RATES)}
+    avg, p90 = query.hours()
     grain = "D" if period.start and period.end and (period.end - period.start).days <= 62 else "M"
     trend = [{"at": d.isoformat(), "received": c["received"], "replied": c["replied"]}
              for d, c in query.trend(grain)]
@@ -201,12 +200,6 @@ def _scope_choices(user, query: Query) -> list[tuple[str, str]]:
     return out
 
 
-def unit_names() -> dict[int, str]:
-    from organisations.tree import unit_names as names
-
-    return names()
-
-
 @login_required
 def requests_behind(request):
     """The requests behind one figure of the dashboard (a count column of their
@@ -233,4 +226,3 @@ def requests_behind(request):
     })
 
 
-__all__ = ["dashboard", "requests_behind", "Counts"]

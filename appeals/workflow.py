@@ -257,7 +257,7 @@ def record_events(events: list[AppealEvent]) -> list[AppealEvent]:
     for event in events:
         if event.notified_at is None and not may_tell(event.action):
             event.notified_at = event.at
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # all or nothing, with no savepoint inside the action's own
         if len(events) == 1:
             events[0].save()
         else:
