@@ -28,7 +28,7 @@ from .models import COUNTERS, Fact, Grain, HoursTally, Tally, UnitTally
 TALLY_KEY = ("scope", "grain", "period", "category", "channel")
 UNIT_KEY = ("scope", "grain", "period", "category", "unit")
 HOURS_KEY = ("scope", "grain", "period", "category", "tenths")
-ROW_FIELDS = ("id", "category_id", "channel", "type", "urgency", "node_id", "created_at")
+ROW_FIELDS = ("id", "category_id", "channel", "type", "urgency", "node_id", "created_at")  # see _row
 ALL_CATEGORIES = 0  # the UnitTally and HoursTally rows of every category together
 # Which tallies each level keeps (the rest is summed from the facts).
 TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR),
@@ -141,16 +141,21 @@ def _upsert(model, key: tuple[str, ...], values: tuple[str, ...], rows: list[tup
 
 # --- From the timeline -----------------------------------------------------------
 
-def work_out(appeal_ids, places=None, calendar=None) -> dict[int, Request]:
-    """The requests' facts as their timelines give them now."""
+def work_out(appeal_ids, places=None, calendar=None, rows: dict | None = None) -> dict[int, Request]:
+    """The requests' facts as their timelines give them now. rows: the requests'
+    fields (`_row`) already in memory; the others are read."""
     places = places or tree()
     calendar = calendar or WorkCalendar.load()
     events = defaultdict(list)
     for e in (AppealEvent.objects.filter(appeal_id__in=appeal_ids).order_by("appeal_id", "at", "id")
               .values("appeal_id", "action", "at", "data")):
         events[e["appeal_id"]].append(e)
-    return {row["id"]: request_of(row, events[row["id"]], places, calendar)
-            for row in Appeal.objects.filter(pk__in=appeal_ids).values(*ROW_FIELDS)}
+    wanted = set(appeal_ids)
+    rows = {pk: row for pk, row in (rows or {}).items() if pk in wanted}
+    missing = [pk for pk in wanted if pk not in rows]
+    if missing:
+        rows.update((row["id"], row) for row in Appeal.objects.filter(pk__in=missing).values(*ROW_FIELDS))
+    return {pk: request_of(row, events[pk], places, calendar) for pk, row in rows.items()}
 
 
 def stored(appeal_ids) -> dict[int, Request]:
@@ -186,14 +191,14 @@ def _replace_facts(appeal_ids, new: dict[int, Request]) -> None:
     Fact.objects.bulk_create([row for pk in appeal_ids if pk in new for row in fact_rows(new[pk])], batch_size=2000)
 
 
-def refresh(appeal_ids) -> int:
+def refresh(appeal_ids, rows: dict | None = None) -> int:
     """Works the requests out again and moves the tallies by the difference.
     Returns how many requests' facts changed."""
     appeal_ids = sorted(set(appeal_ids))
     if not appeal_ids:
         return 0
     with transaction.atomic(savepoint=False):
-        new = work_out(appeal_ids)
+        new = work_out(appeal_ids, rows=rows)
         old = stored(appeal_ids)
         changed = [pk for pk in appeal_ids if not same(new.get(pk), old.get(pk))]
         if not changed:
@@ -207,7 +212,29 @@ def refresh(appeal_ids) -> int:
 
 
 def on_events(sender, events, **kwargs) -> None:
-    refresh({e.appeal_id for e in events})
+    """A submission starts a request's timeline: its facts come from the event
+    and the request in memory, with nothing stored to take away (intake is the
+    busiest write there is). Any other event works its requests out again."""
+    ids = {e.appeal_id for e in events}
+    rows = {e.appeal_id: _row(e.appeal) for e in events if "appeal" in e._state.fields_cache}
+    first = [e for e in events if e.action == "submit" and e.appeal_id in rows]
+    if len(first) == len(events) == len(ids):
+        places, calendar = tree(), WorkCalendar.load()
+        new = {e.appeal_id: request_of(rows[e.appeal_id], [{"action": e.action, "at": e.at, "data": e.data}],
+                                       places, calendar) for e in first}
+        Fact.objects.bulk_create([row for req in new.values() for row in fact_rows(req)])
+        delta = Delta()
+        for req in new.values():
+            delta.add(req)
+        delta.apply()
+        return
+    refresh(ids, rows)
+
+
+def _row(appeal: Appeal) -> dict:
+    """The request's fields `request_of` reads, as `work_out` queries them."""
+    return {"id": appeal.pk, "category_id": appeal.category_id, "channel": appeal.channel, "type": appeal.type,
+            "urgency": appeal.urgency, "node_id": appeal.node_id, "created_at": appeal.created_at}
 
 
 def on_appeal_deleted(sender, instance, **kwargs) -> None:
