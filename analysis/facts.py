@@ -57,10 +57,8 @@ class Request:
 
 
 def _at(value) -> datetime | None:
-    if not value:
-        return None
-    parsed = parse_datetime(value) if isinstance(value, str) else value
-    return parsed
+    """A deadline as the event data stores it (ISO 8601)."""
+    return parse_datetime(value) if isinstance(value, str) else value
 
 
 def areas(tree, node_id: int) -> tuple[int, int, int]:
