@@ -12,13 +12,16 @@
   handling time in tenths of a working hour (the 90th percentile is exact at
   that precision; category 0 holds them all). A county's or a town's figures
   for any period read a few thousand rows.
-- `FigureSettings`: the choices the admin makes (基本满意, minimum standards).
+- `FigureSettings`: the choices the admin makes (基本满意, minimum standards,
+  what the public sees).
+- `ExportJob`: a long Excel export the worker makes.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -178,6 +181,15 @@ class FigureSettings(models.Model):
     min_satisfaction_rate = models.DecimalField(_("minimum satisfaction rate (%)"), max_digits=5, decimal_places=1,
                                                 default=Decimal("85"))
 
+    public_summary = models.BooleanField(
+        _("public summary"), default=True,
+        help_text=_("The public page and embeddable snippet of each community's and the county's figures "
+                    "(no personal data)."))
+    public_requests = models.BooleanField(
+        _("public map and list of requests"), default=False,
+        help_text=_("Residents see the requests by category and state on a map and a list, without personal "
+                    "data and placed only at their compound or grid."))
+
     class Meta:
         verbose_name = _("figure settings")
         verbose_name_plural = _("figure settings")
@@ -188,3 +200,33 @@ class FigureSettings(models.Model):
     @classmethod
     def current(cls) -> FigureSettings:
         return cls.objects.first() or cls()
+
+
+class ExportJob(models.Model):
+    """A long Excel export, made by the worker (notifications.worker) while the
+    person watches its progress; the file is theirs alone to download."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    params = models.JSONField(default=dict)
+    title = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    file = models.CharField(max_length=200, blank=True)  # path under MEDIA_ROOT/exports/
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"], name="export_job_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.state} {self.done}/{self.total}"
