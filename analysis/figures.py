@@ -26,12 +26,24 @@ from appeals.models import Appeal
 from organisations.models import Node, Unit
 from organisations.tree import tree
 
-from .keeping import HOURS_GRAINS, TALLY_GRAINS, UNIT_GRAINS, hours_bucket, period_of, unit_scope
-from .models import COUNTERS, TYPE_COUNTERS, Fact, FigureSettings, Grain, HoursTally, Tally, UnitTally
+from .keeping import HOURS_GRAINS, PLACE_GRAINS, TALLY_GRAINS, UNIT_GRAINS, hours_bucket, period_of, unit_scope
+from .models import (
+    COUNTERS,
+    PLACE_COUNTERS,
+    TYPE_COUNTERS,
+    Fact,
+    FigureSettings,
+    Grain,
+    HoursTally,
+    PlaceTally,
+    Tally,
+    UnitTally,
+)
 
 TALLIED = {Node.Kind.COUNTY, Node.Kind.TOWN, Node.Kind.COMMUNITY}
 SUMS = {c: Sum(c) for c in COUNTERS}
 EARLIEST = date(2000, 1, 1)
+WEEK = "W"  # a trend's grain read from the days
 
 # name: (numerator, denominator) in counters; the satisfaction rate is worked out apart.
 RATES = {
@@ -265,14 +277,18 @@ class Query:
         return out
 
     def trend(self, grain: str = Grain.DAY) -> list[tuple[date, Counts]]:
-        """The counts per day, month or year of the period."""
+        """The counts per day, week (WEEK: from Monday), month or year of the period."""
         order = [Grain.DAY, Grain.MONTH, Grain.YEAR]
-        fine_enough = tuple(g for g in self._grains(Tally) if order.index(g) <= order.index(grain))
+        read = Grain.DAY if grain == WEEK else grain
+        fine_enough = tuple(g for g in self._grains(Tally) if order.index(g) <= order.index(read))
         by: dict[date, Counts] = {}
         for qs in self.sources(tallied_grains=fine_enough):
             key = "period" if qs.model is Tally else "day"
             for row in qs.values(key).annotate(**SUMS).order_by():
-                by.setdefault(period_of(row[key], grain), Counts()).add(row)
+                at = period_of(row[key], read)
+                if grain == WEEK:
+                    at -= timedelta(days=at.weekday())
+                by.setdefault(at, Counts()).add(row)
         return sorted(by.items())
 
     def hours(self) -> tuple[float | None, float | None]:
@@ -335,6 +351,38 @@ class Query:
         out = [(places.by_id[pk], counts) for pk, counts in by.items()]
         out.sort(key=lambda item: (-item[1]["received"], item[0].path))
         return out
+
+    def places(self) -> dict[int, dict[str, int]]:
+        """The received, replied and dissatisfied requests of each place under the
+        scope (the node each request was made at), for the hotspot map: the county's
+        place tallies for the whole months and years, the facts for the rest (a
+        unit: its facts as the lead unit)."""
+        by: dict[int, dict[str, int]] = {}
+
+        def add(rows):
+            for row in rows:
+                counts = by.setdefault(row["node"], dict.fromkeys(PLACE_COUNTERS, 0))
+                for name in PLACE_COUNTERS:
+                    counts[name] += int(row[name] or 0)
+
+        sums = {c: Sum(c) for c in PLACE_COUNTERS}
+        facts = Fact.objects.filter(self._facts(), self._category_q(), owner=True)
+        if self.scope.unit is not None:
+            add(facts.filter(day__gte=self.first, day__lte=self.last).values("node").annotate(**sums).order_by())
+            return by
+        node, places = self.scope.node, tree()
+        county = node if node.kind == Node.Kind.COUNTY else places.ancestor_of_kind(node, Node.Kind.COUNTY)
+        if county is None:  # a place outside any county: its facts
+            add(facts.filter(day__gte=self.first, day__lte=self.last).values("node").annotate(**sums).order_by())
+            return by
+        periods, days = self._split(tuple(PLACE_GRAINS["county"]))
+        rows = PlaceTally.objects.filter(periods, scope=county.pk)
+        rows = rows.filter(self._category_q()) if self.category_ids is not None else rows.filter(category=0)
+        if node.pk != county.pk:
+            rows = rows.filter(node__in=[n.pk for n in places.by_id.values() if n.path.startswith(node.path)])
+        add(rows.values("node").annotate(**sums).order_by())
+        add(facts.filter(days).values("node").annotate(**sums).order_by())
+        return by
 
     def overdue_now(self) -> int:
         """Open requests of the cohort past their current step's deadline (from the requests themselves:

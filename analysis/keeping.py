@@ -23,23 +23,26 @@ from organisations.tree import tree
 from workcalendar.calendar import WorkCalendar
 
 from .facts import Part, Request, request_of
-from .models import COUNTERS, Fact, Grain, HoursTally, Tally, UnitTally
+from .models import COUNTERS, PLACE_COUNTERS, Fact, Grain, HoursTally, PlaceTally, Tally, UnitTally
 
 TALLY_KEY = ("scope", "grain", "period", "category", "channel")
 UNIT_KEY = ("scope", "grain", "period", "category", "unit")
 HOURS_KEY = ("scope", "grain", "period", "category", "tenths")
+PLACE_KEY = ("scope", "grain", "period", "category", "node")
 ROW_FIELDS = ("id", "category_id", "channel", "type", "urgency", "node_id", "created_at")  # see _row
 ALL_CATEGORIES = 0  # the UnitTally and HoursTally rows of every category together
 # Which tallies each level keeps (the rest is summed from the facts).
-TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR),
+TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.DAY, Grain.MONTH, Grain.YEAR),
                 "community": (Grain.MONTH, Grain.YEAR), "unit": (Grain.MONTH, Grain.YEAR)}
 # level -> {grain: whether rows per category are kept}; the rows of every category
 # together (category 0) always are: a scope's ranking or histogram is then a few rows.
 UNIT_GRAINS = {"county": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
-               "town": {Grain.MONTH: True, Grain.YEAR: True}}
+               "town": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True}}
 HOURS_GRAINS = {"county": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
-                "town": {Grain.MONTH: True, Grain.YEAR: True},
+                "town": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
                 "unit": {Grain.MONTH: False, Grain.YEAR: False}}
+# The hotspot map: each county's places (the request's own node), per month and year.
+PLACE_GRAINS = {"county": {Grain.MONTH: True, Grain.YEAR: True}}
 
 
 def unit_scope(unit_id: int) -> int:
@@ -75,6 +78,7 @@ class Delta:
     tallies: dict = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(COUNTERS, 0)))
     units: dict = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(COUNTERS, 0)))
     hours: dict = field(default_factory=lambda: defaultdict(int))
+    places: dict = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(PLACE_COUNTERS, 0)))
 
     def add(self, req: Request | None, sign: int = 1) -> Delta:
         """Adds (sign=1) or takes away (-1) what `req` contributes."""
@@ -98,6 +102,10 @@ class Delta:
                     bucket = hours_bucket(part.hours_tenths)
                     for grain, category in _kept(HOURS_GRAINS, level, req.category):
                         self.hours[(scope, grain, period_of(req.day, grain), category, bucket)] += sign
+                if part.owner:
+                    placed = {k: part.counts[k] for k in PLACE_COUNTERS if part.counts[k]}
+                    for grain, category in _kept(PLACE_GRAINS, level, req.category) if placed else ():
+                        _add(self.places[(scope, grain, period_of(req.day, grain), category, req.node)], placed, sign)
         return self
 
     def apply(self) -> None:
@@ -105,6 +113,8 @@ class Delta:
             _upsert(model, key, COUNTERS, [k + tuple(r[c] for c in COUNTERS) for k, r in rows.items()
                                            if any(r.values())])
         _upsert(HoursTally, HOURS_KEY, ("count",), [k + (n,) for k, n in self.hours.items() if n])
+        _upsert(PlaceTally, PLACE_KEY, PLACE_COUNTERS, [k + tuple(r[c] for c in PLACE_COUNTERS)
+                                                        for k, r in self.places.items() if any(r.values())])
 
 
 def _add(row: dict, counts: dict, sign: int) -> None:
@@ -299,6 +309,7 @@ def _sum_statements() -> list[str]:
                     f"INSERT INTO {table} ({cols}) SELECT {scope}, '{grain}', {period}, {category}, "
                     f"{', '.join([*exprs, *(f for _c, f, _t in values)])} FROM {fact} WHERE {q(level)} <> 0"
                     + (f" AND {q('owner')} AND {q('hours_tenths')} IS NOT NULL" if model is HoursTally else "")
+                    + (f" AND {q('owner')}" if model is PlaceTally else "")
                     + f" GROUP BY {', '.join(group)}")
             else:
                 period = trunc[grain](q("period"))
@@ -317,9 +328,11 @@ def _sum_statements() -> list[str]:
     out = []
     for level, grains in TALLY_GRAINS.items():
         out += chain(Tally, level, grains, [("channel", q("channel"))], True, counted)
+    placed = [(c, f"SUM({c})", f"SUM({c})") for c in (q(c) for c in PLACE_COUNTERS)]
     for model, config, dims, values in (
             (UnitTally, UNIT_GRAINS, [("unit", q("unit"))], counted),
-            (HoursTally, HOURS_GRAINS, [("tenths", bucket)], [("count", "COUNT(*)", f"SUM({q('count')})")])):
+            (HoursTally, HOURS_GRAINS, [("tenths", bucket)], [("count", "COUNT(*)", f"SUM({q('count')})")]),
+            (PlaceTally, PLACE_GRAINS, [("node", q("node"))], placed)):
         for level, grains in config.items():
             out += chain(model, level, [g for g, per in grains.items() if per], dims, True, values)
             out += chain(model, level, list(grains), dims, False, values)
@@ -330,7 +343,7 @@ def rebuild_tallies() -> None:
     """Sums the stored facts into the tallies afresh, in SQL: minutes at ten
     million requests, not hours."""
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (Tally, UnitTally, HoursTally):
+        for model in (Tally, UnitTally, HoursTally, PlaceTally):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
         for statement in _sum_statements():
             cursor.execute(statement)
@@ -350,9 +363,11 @@ def tally_differences() -> tuple[int, int]:
         for req in stored(ids[start:start + 5000]).values():
             want.add(req)
     differ = 0
-    for model, key, rows in ((Tally, TALLY_KEY, want.tallies), (UnitTally, UNIT_KEY, want.units)):
-        expected = {k: tuple(r[c] for c in COUNTERS) for k, r in rows.items() if any(r.values())}
-        have = _stored_rows(model, key, COUNTERS)
+    for model, key, rows, values in ((Tally, TALLY_KEY, want.tallies, COUNTERS),
+                                     (UnitTally, UNIT_KEY, want.units, COUNTERS),
+                                     (PlaceTally, PLACE_KEY, want.places, PLACE_COUNTERS)):
+        expected = {k: tuple(r[c] for c in values) for k, r in rows.items() if any(r.values())}
+        have = _stored_rows(model, key, values)
         differ += sum(1 for k in expected.keys() | have.keys() if expected.get(k) != have.get(k))
     expected_h = {k: (n,) for k, n in want.hours.items() if n}
     have_h = _stored_rows(HoursTally, HOURS_KEY, ("count",))

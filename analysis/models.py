@@ -11,7 +11,8 @@
   `HoursTally`: those of each county and town per category and unit, and per
   handling time in tenths of a working hour (the 90th percentile is exact at
   that precision; category 0 holds them all). A county's or a town's figures
-  for any period read a few thousand rows.
+  for any period read a few thousand rows. `PlaceTally`: each place's
+  received, replied and dissatisfied requests, for the hotspot map.
 - `FigureSettings`: the choices the admin makes (基本满意, minimum standards,
   what the public sees).
 - `ExportJob`: a long Excel export the worker makes.
@@ -162,6 +163,33 @@ class HoursTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.grain}{self.period} {self.tenths}"
+
+
+# The counts the hotspot map shows per place.
+PLACE_COUNTERS = ("received", "replied", "dissatisfied")
+
+
+class PlaceTally(models.Model):
+    """The requests of each place they were made at (a compound, grid or
+    community) per county, month and year, per category (category 0: all of
+    them): the hotspot map of any scope reads a county's rows for the places
+    under the scope."""
+
+    scope = models.IntegerField()  # the county
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()
+    category = models.IntegerField()
+    node = models.IntegerField()
+    received = models.IntegerField(default=0)
+    replied = models.IntegerField(default=0)
+    dissatisfied = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "grain", "period", "category", "node"],
+                                               name="place_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.grain}{self.period} n{self.node}"
 
 
 class FigureSettings(models.Model):

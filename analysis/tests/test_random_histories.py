@@ -124,6 +124,7 @@ def play(cast, n=60, seed=7):
 def recount(scope: Scope, start: date | None, end: date | None, categories=None):
     calendar = WorkCalendar.load()
     totals = defaultdict(int)
+    places = defaultdict(lambda: {"received": 0, "replied": 0, "dissatisfied": 0})  # the hotspot map
     hours = []
     for appeal in Appeal.objects.all():
         events = list(AppealEvent.objects.filter(appeal=appeal).order_by("at", "id"))
@@ -175,6 +176,9 @@ def recount(scope: Scope, start: date | None, end: date | None, categories=None)
         replies = [e for e in events if e.action == "reply"]
         ratings = [e.data["rating"] for e in events if e.action == "evaluate"]
         totals["received"] += 1
+        places[appeal.node_id]["received"] += 1
+        places[appeal.node_id]["replied"] += bool(replies)
+        places[appeal.node_id]["dissatisfied"] += bool(ratings) and ratings[-1] == "dissatisfied"
         totals["registered"] += "register" in acts
         totals["rejected"] += "reject" in acts
         totals["withdrawn"] += "withdraw" in acts
@@ -196,7 +200,7 @@ def recount(scope: Scope, start: date | None, end: date | None, categories=None)
     steps = sorted(hours_bucket(h) for h in hours)  # the histogram's steps: 0.1 h, then 1 h, then 10 h
     p90 = steps[math.ceil(0.9 * len(steps)) - 1] / 10 if steps else None
     avg = round(sum(hours) / len(hours) / 10, 1) if hours else None
-    return totals, avg, p90
+    return totals, avg, p90, dict(places)
 
 
 CHECKED = ("received", "registered", "rejected", "replied", "replied_on_time", "closed", "withdrawn", "merged",
@@ -224,11 +228,12 @@ def test_every_figure_matches_a_recount_from_the_timeline(cast):
         for start, end in periods:
             for cats in (None, [cast.category.pk]):
                 query = Query(scope, start, end, cats)
-                want, avg, p90 = recount(scope, start, end, cats)
+                want, avg, p90, places = recount(scope, start, end, cats)
                 got = query.counts()
                 for name in CHECKED:
                     assert got[name] == want[name], (scope.name, start, end, cats, name, got[name], want[name])
                 assert query.hours() == (avg, p90), (scope.name, start, end, cats)
+                assert {n: c for n, c in query.places().items() if any(c.values())} == places, (scope.name, start)
                 checked += 1
     assert checked == len(scopes) * len(periods) * 2
     county = Query(Scope(node=cast.county)).counts()
@@ -244,11 +249,12 @@ def test_the_breakdowns_add_up_to_the_totals(cast):
 
 def _adds_up(query):
     total = query.counts()
-    for grain in ("D", "M", "Y"):
+    for grain in ("D", "W", "M", "Y"):
         trend = query.trend(grain)
         assert sum(c["received"] for _d, c in trend) == total["received"], grain
         assert sum(c["replied"] for _d, c in trend) == total["replied"], grain
-        assert all(d == d.replace(day=1) for d, _c in trend) or grain == "D"
+        assert all(d == d.replace(day=1) for d, _c in trend) or grain in "DW"
+        assert all(d.weekday() == 0 for d, _c in trend) or grain != "W"
     for dimension in ("category", "unit", "channel", "type", "urgency"):
         rows = query.breakdown(dimension)
         names = ("received", "replied", "dispatched", "returns", "satisfied") if dimension in (

@@ -3,7 +3,9 @@
 Works every request's facts out again from its timeline, sums them into the
 tallies afresh, and says what differed from what was stored. --check changes
 nothing and exits 1 when anything differs; --if-missing rebuilds only when
-there are requests but no facts (a database from before the figures)."""
+there are requests but no facts (a database from before the figures), and
+sums the tallies afresh when there are facts but no place tallies (from before
+the hotspot map and the towns' daily tallies)."""
 
 import sys
 import time
@@ -11,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from analysis import keeping
-from analysis.models import Fact
+from analysis.models import Fact, PlaceTally
 from appeals.models import Appeal
 
 
@@ -24,7 +26,12 @@ class Command(BaseCommand):
                             help="Only when there are requests but no facts yet.")
 
     def handle(self, *args, check=False, if_missing=False, **options):
-        if if_missing and (Fact.objects.exists() or not Appeal.objects.exists()):
+        if if_missing and Fact.objects.exists():
+            if not PlaceTally.objects.exists():
+                keeping.rebuild_tallies()
+                self.stdout.write("Tallies summed afresh (a database from before the hotspot map).")
+            return
+        if if_missing and not Appeal.objects.exists():
             return
         started = time.monotonic()
 
