@@ -14,7 +14,8 @@ The figures at a large city's size (PostgreSQL only; `make bench-analysis`):
 3. times `/api/v1/stats`'s work (analysis.summary.stats and its JSON) and the
    dashboard's view (as a leader of the city) for the city, a town, a
    community and two units over a month, a year, everything and an unaligned
-   period, and checks the city's tallies against a direct sum of its facts.
+   period, and the frequent words (read and segmented, not cached) of the
+   same, and checks the city's tallies against a direct sum of its facts.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import time
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Sum
@@ -36,6 +38,7 @@ from analysis.figures import Query, Scope
 from analysis.models import COUNTERS, Fact
 from analysis.summary import stats
 from analysis.views import dashboard
+from analysis.words import frequent_words
 from appeals.models import Appeal, Category
 from organisations.models import Node, Role, Unit
 
@@ -334,12 +337,20 @@ class Command(BaseCommand):
                     response = dashboard(request)
                     page_times.append((time.perf_counter() - t) * 1000)
                     assert response.status_code == 200, (url, response.status_code)
+                word_times = []
+                for _ in range(repeat):
+                    cache.clear()  # the words are cached: time the reading and segmenting
+                    t = time.perf_counter()
+                    frequent_words(query)
+                    word_times.append((time.perf_counter() - t) * 1000)
                 row = {"scope": scope_name, "period": period_name, "median_ms": round(statistics.median(times), 1),
+                       "words_median_ms": round(statistics.median(word_times), 1),
                        "max_ms": round(max(times), 1), "received": json.loads(body)["received"],
                        "page_median_ms": round(statistics.median(page_times), 1),
                        "page_max_ms": round(max(page_times), 1)}
                 out.append(row)
                 self.say(f"{scope_name:<24} {period_name:<16} stats {row['median_ms']:>7.1f} ms median "
                          f"({row['max_ms']:.1f} max), dashboard {row['page_median_ms']:>7.1f} ms "
-                         f"({row['page_max_ms']:.1f} max); {row['received']:,} received")
+                         f"({row['page_max_ms']:.1f} max), words {row['words_median_ms']:>7.1f} ms; "
+                         f"{row['received']:,} received")
         return out
