@@ -1,8 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import public, views
 
 urlpatterns = [
+    # Public (no account): the figures, the snippet to frame, the map and list of requests.
+    path("figures/", public.public_figures, name="public_figures"),
+    path("figures/<str:code>/", public.public_figures_node, name="public_figures_node"),
+    path("figures/<str:code>/embed/", public.public_figures_embed, name="public_figures_embed"),
+    path("figures/<str:code>/embed.json", public.public_figures_json, name="public_figures_json"),
+    path("requests/", public.public_requests, name="public_requests"),
     path("work/figures/", views.dashboard, name="figures"),
     path("work/figures/requests/", views.requests_behind, name="figures_requests"),
 ]
