@@ -11,4 +11,5 @@ urlpatterns = [
     path("requests/", public.public_requests, name="public_requests"),
     path("work/figures/", views.dashboard, name="figures"),
     path("work/figures/requests/", views.requests_behind, name="figures_requests"),
+    path("work/figures/report/", report_files.report_page, name="figures_report"),
 ]
