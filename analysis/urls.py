@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import public, views
+from . import public, report_files, views
 
 urlpatterns = [
     # Public (no account): the figures, the snippet to frame, the map and list of requests.
