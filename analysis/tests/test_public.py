@@ -261,3 +261,22 @@ def test_the_list_is_paginated(cast):
     assert first.count("data-request=") == 20 and "共21件诉求" in first
     assert 'href="?page=2"' in first
     assert _text(Client().get("/requests/?page=2")).count("data-request=") == 1
+
+
+def test_public_pages_only_read_and_read_little(cast, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _on(public_requests=True)
+    for _ in range(5):
+        cast.submit()
+    client = Client()
+    client.get("/requests/")  # the tree and the categories loaded once per process
+    with django_assert_max_num_queries(4):  # settings, the count, the page, the map (a new filter)
+        assert client.get("/requests/?state=open").status_code == 200
+    for url in ("/figures/", "/figures/HTB/", "/figures/HTB/embed/", "/figures/HTB/embed.json", "/requests/",
+                "/requests/?category=NOPE&page=x"):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        assert not [q for q in queries.captured_queries
+                    if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))], url
