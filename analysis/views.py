@@ -7,12 +7,13 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.shortcuts import render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from appeals.access import visible_appeals
 from appeals.catalogue import catalogue
 from appeals.errors import ActionError
 from appeals.forms import category_label
@@ -22,9 +23,9 @@ from hubiying.paging import CappedPaginator
 from organisations.models import Node, Unit
 from organisations.tree import tree, unit_names
 
-from . import access, exports
+from . import access, exports, jobs, request_lists
 from .figures import RATES, Query, category_ids
-from .models import COUNTERS, Fact, FigureSettings
+from .models import ExportJob, FigureSettings
 from .periods import PRESETS, Period, preset
 from .summary import figures_of
 
@@ -33,8 +34,6 @@ RANKED = ["reply_rate", "on_time_rate", "satisfaction_rate", "on_time_sign_rate"
           "resolution_rate", "return_rate", "reopen_rate"]
 LOWER_IS_BETTER = {"return_rate", "reopen_rate"}
 SMALL = 10  # fewer requests than this: ranked after the others ("too few to compare")
-# Which requests a figure's link lists: a counted column of their facts.
-FIGURE_COLUMNS = set(COUNTERS) - {"handled_tenths"}
 
 
 def _date(value: str | None) -> date | None:
@@ -203,26 +202,77 @@ def _scope_choices(user, query: Query) -> list[tuple[str, str]]:
 @login_required
 def requests_behind(request):
     """The requests behind one figure of the dashboard (a count column of their
-    facts), newest first, as the person may see them."""
+    facts), newest first, as the person may see them (analysis.request_lists)."""
     if not access.is_reader(request.user):
         raise PermissionDenied
     query, period, problems = _choices(request)
-    figure = request.GET.get("figure") if request.GET.get("figure") in FIGURE_COLUMNS else "received"
-    facts = Fact.objects.filter(query._facts(), query._category_q(), day__gte=query.first, day__lte=query.last,
-                                **{f"{figure}__gt": 0})
-    unit = request.GET.get("unit")
-    if unit and unit.isdigit():
-        facts = facts.filter(unit=int(unit))
-    rows = visible_appeals(request.user).filter(Q(pk__in=facts.values("appeal_id")))
-    if request.GET.get("open") == "overdue":
-        rows = rows.overdue()
-        figure = "overdue"
-    rows = rows.select_related("category", "node", "unit").order_by("-created_at", "-id")
+    listing = request_lists.Listing.from_params(query, request.GET)
+    rows = listing.appeals(request.user).select_related("category", "node", "unit")
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "analysis/requests.html", {
-        "page": page, "query": query, "period": period, "problems": problems, "figure": figure,
-        "figure_label": _("Overdue now") if figure == "overdue" else exports.column_label(figure),
+        "page": page, "query": query, "period": period, "problems": problems,
+        "figure": "overdue" if listing.overdue else listing.column, "figure_label": listing.label,
         "params": _params(query, period),
     })
 
 
+# --- The requests behind a figure, to Excel (analysis.request_lists, analysis.jobs) ---
+
+@login_required
+@require_POST
+def export_requests(request):
+    """The requests the page lists for the same query string, as an Excel file:
+    at once up to jobs.EXPORT_INLINE_ROWS, else a job the worker makes while the
+    person watches its progress."""
+    if not access.is_reader(request.user):
+        raise PermissionDenied
+    query, _period, problems = _choices(request)
+    if problems:  # never a file of something else than asked: the page says what was wrong
+        return redirect(f"{reverse('figures_requests')}?{request.GET.urlencode()}")
+    listing = request_lists.Listing.from_params(query, request.GET)
+    limit = jobs.EXPORT_INLINE_ROWS
+    if listing.appeals(request.user).order_by()[: limit + 1].count() <= limit:
+        return request_lists.xlsx_response(listing, request.user)
+    job = jobs.queue(request.user, listing, back=request.GET.urlencode())
+    return redirect("figures_export", token=job.token)
+
+
+def _own_job(request, token: str) -> ExportJob:
+    """The person's own job; anybody else's is not found."""
+    job = ExportJob.objects.filter(token=token, user=request.user).first()
+    if job is None:
+        raise Http404(_("There is no such export."))
+    return job
+
+
+@login_required
+def export_progress(request, token: str):
+    job = _own_job(request, token)
+    recent = ExportJob.objects.filter(user=request.user).exclude(pk=job.pk).order_by("-created_at", "-pk")[:10]
+    return render(request, "analysis/export.html", {
+        "job": job, "status": jobs.status(job), "recent": recent,
+        "finished": job.state in (ExportJob.State.DONE, ExportJob.State.FAILED)})
+
+
+@login_required
+def export_status(request, token: str):
+    job = ExportJob.objects.filter(token=token, user=request.user).first()
+    if job is None:
+        return JsonResponse({"code": "not_found", "detail": _("There is no such export.")}, status=404)
+    body = jobs.status(job)
+    body["download"] = reverse("figures_export_download", args=[job.token]) if job.state == job.State.DONE else None
+    return JsonResponse(body)
+
+
+@login_required
+def export_download(request, token: str):
+    job = _own_job(request, token)
+    path = jobs.path_of(job)
+    if job.state != ExportJob.State.DONE or path is None or not path.is_file():
+        raise Http404(_("This export is not ready, or it was deleted after 7 days."))
+    try:  # the person may have lost the scope since the file was made
+        access.scope_from(job.params.get("scope") or None, request.user)
+    except ActionError as error:
+        raise PermissionDenied(str(error)) from error
+    return FileResponse(path.open("rb"), as_attachment=True, content_type=exports.XLSX,
+                        filename=request_lists.filename(job.finished_at))

@@ -3,7 +3,8 @@ loop (started by `make run`) and `manage.py run_timers` does once (cron).
 
 Nothing a person sees depends on it running: overdue and due-soon are read
 from stored deadlines. What waits for it is delivery (notifications and text
-messages) and the timers (closing requests whose evaluation window ended).
+messages), the long Excel exports (analysis.jobs) and the timers (closing
+requests whose evaluation window ended).
 """
 
 from __future__ import annotations
@@ -25,11 +26,18 @@ class Pass:
     notifications: int = 0
     messages: int = 0
     closed: int = 0
+    exports: int = 0
 
 
 def deliver() -> Pass:
+    # Imported here: the notifications app does not depend on analysis at import time.
+    from analysis.jobs import run_pending
+
     made, sent = outbox.drain()
-    return Pass(notifications=made, messages=sent)
+    # A long Excel export (analysis.jobs) holds this worker's loop while it is made:
+    # where exports are frequent, run more than one worker.
+    exported = run_pending()
+    return Pass(notifications=made, messages=sent, exports=exported)
 
 
 def timers() -> Pass:
