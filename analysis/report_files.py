@@ -219,7 +219,9 @@ def _html_sections(report: Report) -> list[dict]:
             rows = [[{"lines": v} if isinstance(v, list) else
                      {"text": cell_text(v), "num": isinstance(v, int | float) and not isinstance(v, bool)}
                      for v in row] for row in table.rows]
-            tables.append({"key": table.key, "caption": table.caption, "header": table.header, "rows": rows})
+            numeric = [bool(c.get("num")) for c in rows[0]] if rows else [False] * len(table.header)
+            header = [{"text": h, "num": n} for h, n in zip(table.header, numeric, strict=True)]
+            tables.append({"key": table.key, "caption": table.caption, "header": header, "rows": rows})
         out.append({"key": part.key, "heading": part.heading, "paragraphs": part.paragraphs, "tables": tables})
     return out
 

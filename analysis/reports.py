@@ -176,7 +176,7 @@ def points_change(new: float | None, old: float | None) -> str:
 
 
 def _pct_text(value) -> str:
-    return "—" if value is None else f"{value}%"
+    return "—" if value is None else f"{float(value):.1f}%"
 
 
 def _number(value) -> str:
@@ -321,8 +321,8 @@ def _overview(report: Report, query: Query, old_query: Query, label: str) -> Sec
                                                         "share": _share(n, received)} for code, n in channels if n]
     paragraphs.append(_("By channel: %(list)s.") % {"list": _joined(channel_items)})
     paragraphs.append(
-        _("%(spot)s requests were handled on the spot (即接即办), a direct-handling rate of %(direct)s; "
-          "%(dispatched)s dispatches were made to the handling units.") % {
+        _("Handled on the spot (即接即办): %(spot)s, a direct-handling rate of %(direct)s; "
+          "dispatches to the handling units: %(dispatched)s.") % {
             "spot": f["on_the_spot"], "direct": _pct_text(f["direct_rate"]), "dispatched": f["dispatched"]})
     paragraphs.append(
         _("Signed for on time: %(sign)s; replied on time: %(on_time)s; returned: %(returns)s; reopened: "
@@ -360,28 +360,28 @@ def _hotspots(report: Report, query: Query, old_query: Query) -> Section:
     old_cats = {k: c["received"] for k, c in old_query.breakdown("category")}
     top = [(pk, c["received"]) for pk, c in query.breakdown("category") if c["received"]][:TOP]
     cat_rows = []
-    for rank, (pk, n) in enumerate(top, 1):
+    for pk, n in top:
         was = old_cats.get(pk, 0)
-        cat_rows.append([rank, category_name(cats.get(pk)) or "?", n, _share(n, received), was, count_change(n, was),
+        cat_rows.append([category_name(cats.get(pk)) or "?", n, _share(n, received), was, count_change(n, was),
                          _examples(report.scope, start, end, category=pk)])
     paragraphs = []
     if cat_rows:
-        items = [_("%(name)s %(n)s (%(share)s)") % {"name": r[1], "n": r[2], "share": r[3]} for r in cat_rows]
+        items = [_("%(name)s %(n)s (%(share)s)") % {"name": r[0], "n": r[1], "share": r[2]} for r in cat_rows]
         paragraphs.append(_("The categories with most requests: %(list)s.") % {"list": _joined(items)})
     else:
         paragraphs.append(_("No requests were received in this period."))
     old_areas = {node.pk: c["received"] for node, c in old_query.by_area()}
     areas = [(node, c["received"]) for node, c in query.by_area() if c["received"]][:TOP]
     area_rows = []
-    for rank, (node, n) in enumerate(areas, 1):
+    for node, n in areas:
         was = old_areas.get(node.pk, 0)
-        area_rows.append([rank, node.name, n, _share(n, received), was, count_change(n, was),
+        area_rows.append([node.name, n, _share(n, received), was, count_change(n, was),
                           _examples(report.scope, start, end, place=node)])
     if area_rows:
-        items = [_("%(name)s %(n)s (%(share)s)") % {"name": r[1], "n": r[2], "share": r[3]} for r in area_rows]
+        items = [_("%(name)s %(n)s (%(share)s)") % {"name": r[0], "n": r[1], "share": r[2]} for r in area_rows]
         paragraphs.append(_("The places with most requests: %(list)s.") % {"list": _joined(items)})
     def head(what: str) -> list[str]:
-        return [_("Rank"), what, _("Number of requests"), _("Share"), _("Period before"), _("Change"), _("Examples")]
+        return [what, _("Number of requests"), _("Share"), _("Period before"), _("Change"), _("Examples")]
 
     tables = [Table("categories", _("The top categories"), head(_("Category")), cat_rows)]
     if report.scope.node is not None:
@@ -393,9 +393,10 @@ def _evaluations(report: Report) -> Section:
     f, old = report.figures, report.previous
     rate = percent(Rate(f["evaluated"], f["replied"]))
     paragraphs = [
-        _("Of the requests replied to, %(evaluated)s were evaluated (%(rate)s): %(satisfied)s satisfied, "
-          "%(basically)s basically satisfied, %(dissatisfied)s dissatisfied; satisfaction %(sat)s, %(change)s; "
-          "resolution rate %(resolved)s; %(callbacks)s evaluations were recorded by call-backs.") % {
+        _("Evaluations of the requests replied to: %(evaluated)s (%(rate)s): %(satisfied)s "
+          "satisfied, %(basically)s basically satisfied, %(dissatisfied)s dissatisfied; "
+          "satisfaction %(sat)s, %(change)s; resolution rate %(resolved)s; recorded by "
+          "call-backs: %(callbacks)s.") % {
             "evaluated": f["evaluated"], "rate": _pct_text(rate), "satisfied": f["satisfied"],
             "basically": f["basically"], "dissatisfied": f["dissatisfied"],
             "sat": _pct_text(f["satisfaction_rate"]),
@@ -420,7 +421,7 @@ def _units(report: Report) -> Section:
              u["on_time_rate"], u["dissatisfied"], u["dissatisfied_rate"]] for u in report.units]
     header = [_("Unit"), _("Dispatches"), _("Lead requests"), _("Replied on time"), _("Replied late"),
               _("Not replied yet"), _("Closing rate"), _("On-time rate"), _("Dissatisfied"), _("Dissatisfied rate")]
-    paragraphs = [_("%(n)s handling units had requests in this period.") % {"n": len(rows)}]
+    paragraphs = [_("Handling units with requests in this period: %(n)s.") % {"n": len(rows)}]
     return Section("units", _("4. Handling units"), paragraphs, [Table("units", _("By handling unit"), header, rows)])
 
 
@@ -429,7 +430,7 @@ def _standards(report: Report, choice: FigureSettings) -> Section:
     paragraphs = [_("The minimum standards: a reply rate of at least %(reply)s%% and a satisfaction rate of at "
                     "least %(sat)s%%.") % minimum]
     if report.below:
-        paragraphs.append(_("%(n)s units fell below them: %(list)s.") % {
+        paragraphs.append(_("Units below them: %(n)s (%(list)s).") % {
             "n": len(report.below), "list": _joined([u["name"] for u in report.below])})
     else:
         paragraphs.append(_("No unit with enough requests to judge fell below them."))
