@@ -260,6 +260,13 @@ def _choices(request):
     return scope, kind, at, fmt, problems
 
 
+def _period_option(period) -> str:
+    """A week's option names its days too (2026年第48周 · 11-23—11-29)."""
+    if period.kind != "week":
+        return period.label
+    return f"{period.label} · {period.start:%m-%d}—{period.end:%m-%d}"
+
+
 @login_required
 def report_page(request):
     if not access.is_reader(request.user):
@@ -276,7 +283,7 @@ def report_page(request):
     context = {
         "report": report, "sections": _html_sections(report), "problems": problems,
         "scopes": _scope_choices(request.user, Query(scope)), "kinds": [(k, kind_label(k)) for k in KINDS],
-        "kind": kind, "periods": [(p.key, p.label) for p in periods],
+        "kind": kind, "periods": [(p.key, _period_option(p)) for p in periods],
         "params": f"scope={scope.key}&kind={kind}&at={report.period.key}",
     }
     return render(request, "analysis/report.html", context, status=400 if request.GET.get("format") else 200)
