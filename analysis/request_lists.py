@@ -25,6 +25,7 @@ from appeals.access import visible_appeals
 from appeals.catalogue import catalogue
 from appeals.errors import Invalid
 from appeals.models import TERMINAL, Appeal, AppealEvent, Status
+from appeals.search import matching
 from appeals.templatetags.hby import category_name
 from organisations.tree import tree, unit_names
 
@@ -35,6 +36,7 @@ from .models import COUNTERS, Fact
 
 # Which requests a figure's link lists: a counted column of their facts.
 FIGURE_COLUMNS = set(COUNTERS) - {"handled_tenths"}
+MAX_WORD = 20  # characters of a searched word
 BATCH = 500  # rows written between two progress reports
 HEADER_ROW = 6  # the title rows above it: title, scope and period, export time, no personal data, blank
 
@@ -47,18 +49,24 @@ def _small_id(value) -> int | None:
 @dataclass(frozen=True)
 class Listing:
     """What the page lists: the facts of `query` that count `column`, the ones
-    of one unit only when `unit` is set, the open ones past due only when `overdue`."""
+    of one unit only when `unit` is set, made at one place (or below it) when
+    `place` is (the hotspot map), whose text has `word` (the frequent words),
+    the open ones past due only when `overdue`."""
 
     query: Query
     column: str = "received"
     unit: int | None = None
     overdue: bool = False
+    place: int | None = None
+    word: str = ""
 
     @classmethod
     def from_params(cls, query: Query, params) -> Listing:
         """From the page's query string (what cannot be read lists every request received)."""
         column = params.get("figure") if params.get("figure") in FIGURE_COLUMNS else "received"
-        return cls(query, column, _small_id(params.get("unit")), params.get("open") == "overdue")
+        place = _small_id(params.get("place"))
+        return cls(query, column, _small_id(params.get("unit")), params.get("open") == "overdue",
+                   place if place in tree().by_id else None, (params.get("word") or "").strip()[:MAX_WORD])
 
     def stored(self) -> dict:
         """The listing as a job keeps it: the period as dates (a job made on the
@@ -67,7 +75,8 @@ class Listing:
         category = catalogue().by_id.get(q.category_ids[0]) if q.category_ids else None
         return {"scope": q.scope.key, "from": q.start.isoformat() if q.start else None,
                 "to": q.end.isoformat() if q.end else None, "category": category.code if category else "",
-                "figure": self.column, "unit": self.unit, "overdue": self.overdue}
+                "figure": self.column, "unit": self.unit, "overdue": self.overdue, "place": self.place,
+                "word": self.word}
 
     @classmethod
     def from_stored(cls, user, params: dict) -> Listing:
@@ -80,7 +89,7 @@ class Listing:
             raise Invalid(_("There is no such category: showing every category."), field="category")
         start, end = (date.fromisoformat(params[k]) if params.get(k) else None for k in ("from", "to"))
         return cls(Query(scope, start, end, ids), params.get("figure") or "received", params.get("unit"),
-                   bool(params.get("overdue")))
+                   bool(params.get("overdue")), params.get("place"), params.get("word") or "")
 
     @property
     def label(self) -> str:
@@ -93,7 +102,13 @@ class Listing:
                                     **{f"{self.column}__gt": 0})
         if self.unit is not None:
             facts = facts.filter(unit=self.unit)
+        if self.place is not None:
+            place = tree().by_id.get(self.place)
+            below = [n.pk for n in tree().by_id.values() if n.path.startswith(place.path)] if place else []
+            facts = facts.filter(node__in=below)
         rows = visible_appeals(user).filter(pk__in=facts.values("appeal_id"))
+        if self.word:
+            rows = matching(rows, self.word, fields=("title", "description"))
         if self.overdue:
             rows = rows.overdue()
         return rows.order_by("-created_at", "-id")
@@ -108,6 +123,10 @@ class Listing:
             parts.append(category_name(catalogue().by_id.get(q.category_ids[0])) or "?")
         if self.unit is not None:
             parts.append(f"{_('Unit')}: {unit_names().get(self.unit, '?')}")
+        if self.place is not None:
+            parts.append(f"{_('Place')}: {getattr(tree().by_id.get(self.place), 'name', '?')}")
+        if self.word:
+            parts.append(_("with the word “%(word)s”") % {"word": self.word})
         return " · ".join(parts)
 
 

@@ -11,9 +11,10 @@ urlpatterns = [
     path("requests/", public.public_requests, name="public_requests"),
     path("work/figures/", views.dashboard, name="figures"),
     path("work/figures/requests/", views.requests_behind, name="figures_requests"),
+    path("work/figures/report/", report_files.report_page, name="figures_report"),
     path("work/figures/requests/export/", views.export_requests, name="figures_requests_export"),
     path("work/figures/exports/<slug:token>/", views.export_progress, name="figures_export"),
     path("work/figures/exports/<slug:token>/status", views.export_status, name="figures_export_status"),
     path("work/figures/exports/<slug:token>/download", views.export_download, name="figures_export_download"),
-    path("work/figures/report/", report_files.report_page, name="figures_report"),
+    path("work/figures/words/", views.frequent_words, name="figures_words"),
 ]

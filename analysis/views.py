@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from appeals.catalogue import catalogue
@@ -23,7 +25,7 @@ from hubiying.paging import CappedPaginator
 from organisations.models import Node, Unit
 from organisations.tree import tree, unit_names
 
-from . import access, exports, jobs, request_lists
+from . import access, exports, hotspots, jobs, request_lists, words
 from .figures import RATES, Query, category_ids
 from .models import ExportJob, FigureSettings
 from .periods import PRESETS, Period, preset
@@ -114,9 +116,10 @@ def dashboard(request):
         old = figures_of(Query(query.scope, before.start, before.end, query.category_ids).counts(), choice)
         change = {name: _delta(headline[name], old[name]) for name in ("received", "replied", *RATES)}
     avg, p90 = query.hours()
-    grain = "D" if period.start and period.end and (period.end - period.start).days <= 62 else "M"
+    grain = _trend_grain(request.GET.get("trend"), period)
     trend = [{"at": d.isoformat(), "received": c["received"], "replied": c["replied"]}
              for d, c in query.trend(grain)]
+    level = request.GET.get("map") if request.GET.get("map") in hotspots.LEVELS else "compound"
     context = {
         "query": query, "period": period, "problems": problems, "presets": PRESETS, "h": headline,
         "change": change, "hours_avg": avg, "hours_p90": p90, "overdue_now": query.overdue_now(),
@@ -125,7 +128,9 @@ def dashboard(request):
                         "replied": c["replied"]} for cat, c in categories],
         "category_mix": _first_level(categories),
         "by_channel": [{"code": v, "received": c["received"]} for v, c in query.breakdown("channel")],
-        "trend": trend, "grain": grain, "scopes": _scope_choices(request.user, query),
+        "trend": trend, "grain": grain, "grains": TREND_GRAINS, "scopes": _scope_choices(request.user, query),
+        "map_level": level, "hotspots": hotspots.hotspots(query, level), "map_levels": MAP_LEVELS,
+        "map_config": {"tiles": settings.MAP_TILE_URL},
         "category_choices": [(c.code, ("\u2003" if child else "") + category_label(c))
                              for c, child in catalogue().filter_order],
         "rate_labels": {r: _rate_label(r) for r in RATES}, "small": SMALL,
@@ -134,6 +139,34 @@ def dashboard(request):
         "category_code": request.GET.get("category") or "", "rate_label": _rate_label(rate),
     }
     return render(request, "analysis/dashboard.html", context)
+
+
+TREND_GRAINS = [("D", _lazy("By day")), ("W", _lazy("By week")), ("M", _lazy("By month"))]
+MAP_LEVELS = [("compound", _lazy("By compound")), ("grid", _lazy("By grid"))]
+LONGEST_DAILY = 400  # days: a longer period's trend by day would be unreadable
+
+
+def _trend_grain(asked: str | None, period: Period) -> str:
+    """The trend's grain: as asked, else by day up to two months, by week up to half a year, by month beyond."""
+    days = (period.end - period.start).days if period.start and period.end else None
+    if asked in ("W", "M") or (asked == "D" and days is not None and days <= LONGEST_DAILY):
+        return asked
+    if days is not None and days <= 62:
+        return "D"
+    return "W" if days is not None and days <= 190 else "M"
+
+
+@login_required
+def frequent_words(request):
+    """The dashboard's most frequent words, loaded apart (a fragment): each links
+    to the requests whose text has it."""
+    if not access.is_reader(request.user):
+        raise PermissionDenied
+    query, period, problems = _choices(request)
+    fragment = request.headers.get("X-Fragment") == "1"  # the dashboard's script; a link opens a page
+    return render(request, "analysis/_words.html" if fragment else "analysis/words.html", {
+        "found": words.frequent_words(query), "params": _params(query, period), "query": query,
+        "period": period, "problems": problems})
 
 
 def _first_level(categories) -> list[dict]:
@@ -212,8 +245,11 @@ def requests_behind(request):
     return render(request, "analysis/requests.html", {
         "page": page, "query": query, "period": period, "problems": problems,
         "figure": "overdue" if listing.overdue else listing.column, "figure_label": listing.label,
-        "params": _params(query, period),
+        "params": _params(query, period), "listing": listing,
+        "place": tree().by_id.get(listing.place) if listing.place else None,
     })
+
+
 
 
 # --- The requests behind a figure, to Excel (analysis.request_lists, analysis.jobs) ---

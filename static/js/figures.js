@@ -62,5 +62,61 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () { periodSwitch(); charts(); });
+  // The hotspot map: one circle per place, its area by the requests made there;
+  // without a tile server, on a plain background with the busiest places named.
+  function hotspotMap() {
+    var box = document.querySelector("[data-hotspot-map]");
+    var places = data("hotspot-data");
+    if (!box || !window.L || !places.length) { if (box) box.hidden = true; return; }
+    var cfg = data("hotspot-config") || {};
+    var map = L.map(box, { attributionControl: !!cfg.tiles, scrollWheelZoom: false });
+    if (cfg.tiles) { L.tileLayer(cfg.tiles, { maxZoom: 19 }).addTo(map); } else { box.classList.add("map-plain"); }
+    var max = places[0].received || 1;
+    var zh = (document.documentElement.lang || "zh").indexOf("zh") === 0;
+    var table = document.querySelector("[data-hotspot-table] a");
+    var base = table ? table.getAttribute("href").replace(/place=\d+/, "place=") : null;
+    var bounds = [];
+    places.forEach(function (p, i) {
+      var share = p.received ? p.dissatisfied / p.received : 0;
+      var dot = L.circleMarker([p.lat, p.lng], {
+        radius: 5 + 20 * Math.sqrt(p.received / max), weight: 1.5, color: "#7a1010",
+        fillColor: share > 0.2 ? "#d7301f" : "#fc8d59", fillOpacity: 0.55
+      }).addTo(map);
+      var text = p.name + " · " + (zh ? "收到 " : "received ") + p.received;
+      dot.bindTooltip(text, { permanent: i < 5, direction: "right", className: "map-label" });
+      var popup = document.createElement("div");
+      var title = document.createElement("strong");
+      title.textContent = p.name;
+      popup.appendChild(title);
+      popup.appendChild(document.createElement("br"));
+      popup.appendChild(document.createTextNode((zh ? "收到 " : "Received ") + p.received + (zh ? "，已答复 " : ", replied ") +
+        p.replied + (zh ? "，不满意 " : ", dissatisfied ") + p.dissatisfied));
+      if (base) {
+        var link = document.createElement("a");
+        link.href = base.replace("place=", "place=" + p.id);
+        link.textContent = zh ? "查看这些诉求" : "See these requests";
+        popup.appendChild(document.createElement("br"));
+        popup.appendChild(link);
+      }
+      dot.bindPopup(popup);
+      bounds.push([p.lat, p.lng]);
+    });
+    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
+  }
+
+  // The frequent words come apart from the page (segmenting takes longer than the figures).
+  function frequentWords() {
+    var box = document.querySelector("[data-words]");
+    if (!box || !window.fetch) return;
+    fetch(box.getAttribute("data-words"), { headers: { "X-Fragment": "1" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var loading = box.querySelector("[data-words-loading]");
+        if (loading) loading.remove();
+        box.insertAdjacentHTML("beforeend", html);
+      })
+      .catch(function () {});
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { periodSwitch(); charts(); hotspotMap(); frequentWords(); });
 })();

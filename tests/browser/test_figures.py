@@ -59,3 +59,34 @@ def test_a_leader_reads_the_figures(cast, live_server, browser, shots, device):
     names = [row[0] for row in sheet.iter_rows(min_row=6, values_only=True)]
     assert "花城社区居委会" in names
     context.close()
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_a_leader_sees_where_and_about_what_residents_ask(cast, live_server, browser, shots, device):
+    for _ in range(3):
+        cast.submit(title="路灯不亮", description="花城小区路灯坏了，晚上出行不便。")
+    cast.submit(title="电梯故障", description="电梯故障困人。")
+    context = browser.new_context(**(PHONE if device == "phone" else DESKTOP))
+    page = context.new_page()
+    log_in(page, live_server.url, "leader")
+    page.goto(live_server.url + "/work/figures/?p=all")
+    # the hotspot map draws its circles with no tile server, the busiest place named
+    page.wait_for_selector("[data-hotspot-map] path.leaflet-interactive")
+    assert "花城小区" in page.text_content("[data-hotspot-map]")
+    page.wait_for_selector("[data-words-list] [data-word]")  # the words come after the page
+    page.locator(".hotspots").scroll_into_view_if_needed()
+    shots(page, f"hotspots-words-{device}")
+    assert page.locator("[data-words-list] [data-word]").first.get_attribute("data-word") == "路灯"
+
+    page.click("[data-words-list] [data-word='路灯']")
+    page.wait_for_selector(".figure-requests")
+    assert page.locator(".figure-requests [data-appeal]").count() == 3
+    shots(page, f"requests-with-a-word-{device}")
+
+    page.go_back()
+    page.wait_for_selector("[data-hotspot-map] path.leaflet-interactive")
+    page.locator("[data-hotspot-map] path.leaflet-interactive").first.click()
+    page.click(".leaflet-popup a")
+    page.wait_for_selector(".figure-requests")
+    assert page.locator(".figure-requests [data-appeal]").count() == 4
+    context.close()

@@ -60,7 +60,9 @@ def test_no_public_page_or_answer_writes_anything(cast):
     pages = ["/", "/submit/", "/track/", f"/track/?no={number}", "/track/mine/", f"/track/{number}/",
              f"/track/{number}/code/", f"/track/{number}/{token}/", f"/track/{number}/{token}/evaluate/",
              f"/track/{number}/{token}/withdraw/", f"/track/{number}/{token}/photos/{photo}/",
-             f"/submit/thanks/{number}/{token}/", "/login/", "/track/HBY-20260101-ZZZZZZ/"]
+             f"/submit/thanks/{number}/{token}/", "/login/", "/track/HBY-20260101-ZZZZZZ/",
+             "/figures/", "/figures/HTB/", "/figures/HTB-Z-HC/", "/figures/HTB-Z-HC/embed/",
+             "/figures/HTB-Z-HC/embed.json", "/requests/"]
     answers = ["/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
                f"/api/v1/track/{number}/photos/{photo}?token={token}", "/api/v1/schema"]
     client, api = Client(), api_client()

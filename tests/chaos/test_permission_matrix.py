@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from analysis.models import ExportJob
 from appeals import residents, services
 from appeals.forms import ACTION_FORMS
 from appeals.models import Appeal, AppealPhoto
@@ -116,6 +117,21 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
     if name == "figures_requests":
         return [Call("get", f"/work/figures/requests/?scope={target.node_id}&p=all&figure=received", {}, False,
                      "list")]
+    if name == "figures_report":  # out of reach: the page says so (own scope shown); a file is refused (403)
+        return [Call("get", f"/work/figures/report/?scope={target.owner_node_id}&kind=month", {}, False, "list"),
+                Call("get", f"/work/figures/report/?scope={target.node_id}&kind=quarter&format=docx", {}, False,
+                     "list")]
+    if name == "figures_words":
+        return [Call("get", f"/work/figures/words/?scope={target.owner_node_id}&p=all", {}, False, "list")]
+    if name == "figures_requests_export":  # a scope out of reach: back to the page, which says so
+        return [Call("post", f"/work/figures/requests/export/?scope={target.node_id}&p=all&figure=received", {},
+                     False, "list")]
+    if name in ("figures_export", "figures_export_status", "figures_export_download"):
+        # The admin's export (admin is not in ROLES): nobody else sees or downloads it.
+        job = ExportJob.objects.get_or_create(token="e" * 32, defaults={
+            "user": cast.admin, "kind": "requests", "params": {"scope": str(target.node_id)}})[0]
+        suffix = {"figures_export": "", "figures_export_status": "status", "figures_export_download": "download"}[name]
+        return [Call("get", f"/work/figures/exports/{job.token}/{suffix}", {}, False, "object")]
     if name.startswith("api-track"):
         return []  # public by tracking number and private token: see test_privacy and the checks below
     if name in ("workbench", "work_new", "overdue", "notifications"):
