@@ -334,7 +334,14 @@ class Query:
 
         kind = children[0].kind
         facts = Fact.objects.filter(self._facts(), self._category_q())
-        if kind in TALLIED and all(c.kind == kind for c in children):
+        same_kind = all(c.kind == kind for c in children)
+        if kind == Node.Kind.TOWN and same_kind and self.category_ids is None:
+            # the towns' rows of every category together, by day too: no facts to read
+            periods, _days = self._split(tuple(UNIT_GRAINS["town"]))
+            rows = UnitTally.objects.filter(periods, category=0, scope__in=list(by))
+            for row in rows.values("scope").annotate(**SUMS).order_by():
+                add(row["scope"], row)
+        elif kind in TALLIED and same_kind:
             periods, days = self._split(TALLY_GRAINS[kind])
             rows = Tally.objects.filter(periods, self._category_q(), scope__in=list(by))
             for row in rows.values("scope").annotate(**SUMS).order_by():

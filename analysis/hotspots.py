@@ -17,7 +17,8 @@ LEVELS = ("compound", "grid")
 LIMIT = 300  # markers on one map: the places with most requests
 
 
-def _located(places, node: Node) -> Node | None:
+def located(places, node: Node) -> Node | None:
+    """The node itself or the nearest one above it that has coordinates."""
     for candidate in reversed(places.ancestors(node)):
         if candidate.lat is not None and candidate.lng is not None:
             return candidate
@@ -36,7 +37,7 @@ def hotspots(query: Query, level: str = "compound") -> dict:
             continue
         if level == "grid" and node.kind == Node.Kind.COMPOUND:
             node = places.ancestor_of_kind(node, Node.Kind.GRID) or node
-        spot = _located(places, node)
+        spot = located(places, node)
         if spot is None:
             unplaced += counts["received"]
             continue

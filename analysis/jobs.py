@@ -48,6 +48,12 @@ def path_of(job: ExportJob) -> Path | None:
     return Path(settings.MEDIA_ROOT) / job.file if job.file else None
 
 
+def unfinished(user) -> ExportJob | None:
+    """The person's export still queued or running (one at a time each: a reader
+    cannot fill the worker's queue)."""
+    return ExportJob.objects.filter(user=user, state__in=(State.QUEUED, State.RUNNING)).order_by("-pk").first()
+
+
 def queue(user, listing: Listing, back: str = "") -> ExportJob:
     """A queued job for `listing`, in the person's language; `back`: the page's query string."""
     return ExportJob.objects.create(
@@ -109,9 +115,10 @@ def _run(job: ExportJob) -> None:
             name = f"{secrets.token_urlsafe(24)}.xlsx"
             part = folder() / f"{name}.part"
             written = write(part, listing, rows_of(appeals), progress=lambda n: mine.update(done=n))
-            part.rename(folder() / name)
-            mine.update(state=State.DONE, done=written, total=written, file=f"{FOLDER}/{name}",
-                        finished_at=timezone.now())
+            # Still running (not failed meanwhile by a sweep that took it for lost): done.
+            if mine.filter(state=State.RUNNING).update(state=State.DONE, done=written, total=written,
+                                                       file=f"{FOLDER}/{name}", finished_at=timezone.now()):
+                part.rename(folder() / name)
         except ActionError as error:
             _fail(mine, _("The export was not made: %(why)s") % {"why": error})
         except Exception:  # noqa: BLE001 — the job says it failed; the worker goes on

@@ -32,10 +32,12 @@ PLACE_KEY = ("scope", "grain", "period", "category", "node")
 ROW_FIELDS = ("id", "category_id", "channel", "type", "urgency", "node_id", "created_at")  # see _row
 ALL_CATEGORIES = 0  # the UnitTally and HoursTally rows of every category together
 # Which tallies each level keeps (the rest is summed from the facts).
-TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.DAY, Grain.MONTH, Grain.YEAR),
+TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.MONTH, Grain.YEAR),
                 "community": (Grain.MONTH, Grain.YEAR), "unit": (Grain.MONTH, Grain.YEAR)}
 # level -> {grain: whether rows per category are kept}; the rows of every category
 # together (category 0) always are: a scope's ranking or histogram is then a few rows.
+# (A town's days of every category together also give a county's towns ranked over
+# any period: figures.Query.by_area.)
 UNIT_GRAINS = {"county": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
                "town": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True}}
 HOURS_GRAINS = {"county": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},

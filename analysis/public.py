@@ -10,7 +10,6 @@ anonymous traffic does not reach the database on every view.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -34,6 +33,7 @@ from organisations.models import Node
 from organisations.tree import tree
 
 from .figures import Query, Scope, category_ids
+from .hotspots import located
 from .models import FigureSettings
 from .periods import preset
 from .summary import figures_of
@@ -46,12 +46,12 @@ RECENT_DAYS = 365  # the public list and map show the requests received in the l
 
 # The states as residents say them; rejected, merged and withdrawn requests are never shown.
 STATES = {
-    "open": sorted(BEFORE_REPLY),
+    "open": sorted(set(BEFORE_REPLY) - {Status.SUBMITTED}),
     "replied": [Status.REPLIED, Status.EVALUATED],
     "closed": [Status.CLOSED],
 }
-HIDDEN = [Status.REJECTED, Status.MERGED, Status.WITHDRAWN]
-DIGITS = re.compile(r"\d{5,}")  # a phone, an ID or a house number in a title
+# Not yet looked at by anyone (it may be spam or abuse), or ended without being handled.
+HIDDEN = [Status.SUBMITTED, Status.REJECTED, Status.MERGED, Status.WITHDRAWN]
 
 
 def _state_labels() -> dict[str, str]:
@@ -233,18 +233,6 @@ def _requests(lookups: dict):
     return Appeal.objects.exclude(status__in=HIDDEN).filter(created_at__gte=since, **lookups)
 
 
-def public_title(appeal: Appeal) -> str:
-    """The title when it was written apart from the description and names nobody and no
-    address; else "" (a resident's own page makes the title from the description's start)."""
-    title = appeal.title.strip()
-    if not title or appeal.description.startswith(title) or DIGITS.search(title):
-        return ""
-    for private in (appeal.contact_name, appeal.address):
-        if private and len(private.strip()) >= 2 and private.strip() in title:
-            return ""
-    return title
-
-
 def _place_name(node_id: int) -> str:
     """The place down to the compound or grid, after its community: '花城社区 · 花城小区'."""
     places = tree()
@@ -267,8 +255,7 @@ def _markers(lookups: dict, chosen: dict) -> dict:
     unplaced = 0
     for row in _requests(lookups).values("node_id").annotate(n=Count("id")).order_by():
         node = places.by_id.get(row["node_id"])
-        spot = next((n for n in reversed(places.ancestors(node)) if n.lat is not None and n.lng is not None),
-                    None) if node else None
+        spot = located(places, node) if node else None
         if spot is None:
             unplaced += row["n"]
             continue
@@ -296,8 +283,10 @@ def public_requests(request):
     items = []
     for appeal in page:
         state = _state_of(appeal.status)
-        items.append({"tracking_no": appeal.tracking_no, "title": public_title(appeal),
-                      "category": category_name(appeal.category), "state": state, "state_label": labels[state],
+        # The category stands for the request: a title may say who or where, and a tracking
+        # number opens the request's own public page (its reply, the phone's last digits).
+        items.append({"id": appeal.pk, "category": category_name(appeal.category), "state": state,
+                      "state_label": labels[state],
                       "received": appeal.created_at, "place": _place_name(appeal.node_id)})
     config = map_config()  # the tiles when MAP_TILE_URL is set, and the centre
     config["places"] = [{"name": n.name, "lat": n.lat, "lng": n.lng} for n in tree().places

@@ -34,6 +34,7 @@ from appeals.errors import ActionError, Forbidden
 from . import access
 from .exports import XLSX
 from .figures import EARLIEST, Query
+from .privacy import printable
 from .reports import KINDS, Percent, Report, build, kind_label, recent
 from .views import _scope_choices
 
@@ -46,8 +47,8 @@ def cell_text(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, list):
-        return "\n".join(str(v) for v in value)
-    return str(value)
+        return printable("\n".join(str(v) for v in value))
+    return printable(str(value))
 
 
 def filename(report: Report, ext: str) -> str:
@@ -147,10 +148,10 @@ def docx_bytes(report: Report) -> bytes:
 
 def _xlsx_value(value):
     if isinstance(value, list):
-        return "\n".join(str(v) for v in value)
+        return printable("\n".join(str(v) for v in value))
     if isinstance(value, Percent):
         return float(value)
-    return "—" if value is None else value
+    return "—" if value is None else printable(value)
 
 
 def xlsx_bytes(report: Report) -> bytes:

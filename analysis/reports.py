@@ -12,7 +12,6 @@ name, phone or address; runs of 7 digits or more in a title are masked.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -26,6 +25,7 @@ from organisations.tree import unit_names
 
 from .figures import Query, Rate, Scope
 from .models import FigureSettings
+from .privacy import shown_title
 from .summary import figures_of
 from .views import SMALL  # fewer requests than this: "too few to judge"
 
@@ -33,9 +33,6 @@ KINDS = ("week", "month", "quarter")
 TOP = 5  # categories and hotspots listed
 EXAMPLES = 3  # example requests per category or hotspot
 RECENT = 12  # periods offered on the page
-_DIGITS = re.compile(r"\d{7,}")
-
-
 def kind_label(kind: str) -> str:
     return {"week": _("Weekly"), "month": _("Monthly"), "quarter": _("Quarterly")}[kind]
 
@@ -201,21 +198,23 @@ def _midnight(d: date) -> datetime:
 def _examples(scope: Scope, start: date, end: date, *, category: int | None = None, place=None) -> list[str]:
     """A few requests of the period: their title (long digit runs masked) and tracking number."""
     qs = Appeal.objects.filter(created_at__gte=_midnight(start), created_at__lt=_midnight(end + timedelta(days=1)))
-    qs = qs.exclude(status__in=(Status.REJECTED, Status.MERGED))
+    qs = qs.exclude(status__in=(Status.REJECTED, Status.MERGED, Status.WITHDRAWN))
     qs = qs.filter(unit_id=scope.unit.pk) if scope.unit else qs.filter(node_path__startswith=scope.node.path)
     if place is not None:
         qs = qs.filter(node_path__startswith=place.path)
     if category is not None:
         qs = qs.filter(category_id=category)
-    rows = qs.order_by("-created_at", "-id").values_list("title", "tracking_no")[:EXAMPLES]
-    return [_("%(title)s (%(number)s)") % {"title": _DIGITS.sub("****", title), "number": number}
-            for title, number in rows]
+    rows = (qs.select_related("category").order_by("-created_at", "-id")
+            .only("title", "description", "contact_name", "address", "tracking_no", "category")[:EXAMPLES])
+    return [_("%(title)s (%(number)s)") % {
+        "title": shown_title(a.title, a.description, a.contact_name, a.address) or category_name(a.category),
+        "number": a.tracking_no} for a in rows]
 
 
 def _unit_row(pk: int, name: str, f: dict) -> dict:
     """One unit's line: its lead requests are those whose last standing dispatch went to it."""
     lead = f["received"]
-    valid = f["satisfied"] + f["basically"] + f["dissatisfied"]
+    valid = f["rates"]["satisfaction_rate"]["denominator"]  # the valid evaluations, as the admin counts them
     return {
         "id": pk, "name": name, "dispatched": f["dispatched"], "lead": lead, "replied": f["replied"],
         "on_time": f["replied_on_time"], "late": f["replied"] - f["replied_on_time"],
@@ -259,7 +258,7 @@ def build(scope: Scope, kind: str, at: date | None = None, *, now: datetime | No
     today = timezone.localtime(now).date()
     period = ReportPeriod.containing(kind, at) if at else last_complete(kind, today)
     whole_before = period.before()
-    running = period.start <= today < period.end
+    running = period.start <= today <= period.end
     before_end = min(whole_before.end, whole_before.start + (today - period.start)) if running else whole_before.end
     choice = FigureSettings.current()
     query = Query(scope, period.start, period.end)

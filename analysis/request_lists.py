@@ -43,7 +43,7 @@ HEADER_ROW = 6  # the title rows above it: title, scope and period, export time,
 
 def _small_id(value) -> int | None:
     value = str(value or "")
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**31 else None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
@@ -269,6 +270,10 @@ def export_requests(request):
     limit = jobs.EXPORT_INLINE_ROWS
     if listing.appeals(request.user).order_by()[: limit + 1].count() <= limit:
         return request_lists.xlsx_response(listing, request.user)
+    waiting = jobs.unfinished(request.user)
+    if waiting is not None:  # one at a time: the page of the one still being made
+        messages.info(request, _("Your previous export is still being made; this one can start when it is done."))
+        return redirect("figures_export", token=waiting.token)
     job = jobs.queue(request.user, listing, back=request.GET.urlencode())
     return redirect("figures_export", token=job.token)
 

@@ -1,7 +1,7 @@
 """The words residents use most: the requests of a scope and period segmented
 into Chinese words (jieba-rs through rjieba, a maintained segmenter), function
 words, generic request words and personal names left out, each word counted
-once per request that uses it.
+once per request that uses it, and shown when at least two requests use it.
 
 The most recent SAMPLE requests of the period are read (a county's year holds
 millions; the words of the latest few thousand say what residents ask about
@@ -24,6 +24,7 @@ from .figures import Query
 from .models import Fact
 
 SAMPLE = 5000
+MIN_REQUESTS = 2  # a word shown is used by at least this many requests
 CACHE_SECONDS = 300
 # Parts of speech worth showing: nouns (but not personal names: nr), verbs, nouns from
 # verbs, adjectives, place and organisation names.
@@ -71,6 +72,9 @@ def frequent_words(query: Query, limit: int = 40) -> dict:
     for title, description in Appeal.objects.filter(pk__in=list(ids)).values_list("title", "description"):
         counts.update(words_of(f"{title}。{description}"))
         read += 1
-    found = {"words": counts.most_common(limit), "read": read, "sample": SAMPLE}
+    # A word of one request alone may be a name the tagger missed; ties in the same order every time.
+    ranked = sorted(((w, n) for w, n in counts.items() if n >= MIN_REQUESTS), key=lambda item: (-item[1], item[0]))
+    ranked = ranked[:limit]
+    found = {"words": ranked, "read": read, "sample": SAMPLE}
     cache.set(key, found, CACHE_SECONDS)
     return found

@@ -10,6 +10,7 @@ requests whose evaluation window ended).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 
@@ -30,14 +31,17 @@ class Pass:
 
 
 def deliver() -> Pass:
+    made, sent = outbox.drain()
+    return Pass(notifications=made, messages=sent)
+
+
+def exports() -> Pass:
+    """Makes the long Excel exports waiting (analysis.jobs): on a thread of their
+    own in `loop`, so that a long one never holds up a text message's code."""
     # Imported here: the notifications app does not depend on analysis at import time.
     from analysis.jobs import run_pending
 
-    made, sent = outbox.drain()
-    # A long Excel export (analysis.jobs) holds this worker's loop while it is made:
-    # where exports are frequent, run more than one worker.
-    exported = run_pending()
-    return Pass(notifications=made, messages=sent, exports=exported)
+    return Pass(exports=run_pending())
 
 
 def timers() -> Pass:
@@ -53,6 +57,7 @@ def timers() -> Pass:
 def loop(interval: float = 1.0, *, stop=lambda: False) -> None:
     """Delivers every `interval` seconds and runs the timers every minute; an
     error is logged and the loop goes on (the next pass retries)."""
+    threading.Thread(target=_exports_loop, args=(interval, stop), name="exports", daemon=True).start()
     last_timers = 0.0
     while not stop():
         close_old_connections()
@@ -64,4 +69,14 @@ def loop(interval: float = 1.0, *, stop=lambda: False) -> None:
                 deliver()
         except Exception:  # noqa: BLE001 — a worker outlives one failed pass
             logger.exception("worker pass failed")
+        time.sleep(interval)
+
+
+def _exports_loop(interval: float, stop) -> None:
+    while not stop():
+        close_old_connections()
+        try:
+            exports()
+        except Exception:  # noqa: BLE001 — as the loop above
+            logger.exception("export pass failed")
         time.sleep(interval)

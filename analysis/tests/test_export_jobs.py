@@ -185,7 +185,8 @@ def test_a_job_taken_by_one_worker_is_not_run_by_another(cast, long_export):
 
 def test_the_worker_loop_makes_the_exports(cast, long_export):
     job, _replied = long_export
-    assert worker.deliver().exports == 1
+    assert worker.deliver().exports == 0  # delivery never waits for an export
+    assert worker.exports().exports == 1
     job.refresh_from_db()
     assert job.state == "done" and job.total == 4
 
@@ -256,3 +257,15 @@ def test_on_postgresql_two_workers_never_run_the_same_job(cast, monkeypatch):
     assert sorted(results) == [0, 1]
     job.refresh_from_db()
     assert job.state == "done" and job.total == 4
+
+
+def test_one_export_at_a_time_each(cast, long_export):
+    job, _replied = long_export
+    client = _client(cast.leader)
+    again = client.post(f"/work/figures/requests/export/?{_query(cast)}", follow=True)
+    assert ExportJob.objects.count() == 1  # the queue holds one of the person's
+    assert again.redirect_chain[-1][0] == f"/work/figures/exports/{job.token}/"
+    assert "上一个导出还在生成" in again.content.decode()
+    jobs.run_pending()
+    client.post(f"/work/figures/requests/export/?{_query(cast)}")
+    assert ExportJob.objects.count() == 2  # done: the next one may start

@@ -263,6 +263,21 @@ def _adds_up(query):
             assert sum(c[name] for _v, c in rows) == total[name], (dimension, name)
 
 
+def test_every_area_of_a_ranking_matches_its_recount(cast):
+    play(cast, n=30, seed=5)
+    periods = [(None, None), (date(2026, 3, 25), date(2026, 5, 6)), (date(2026, 4, 1), date(2026, 4, 30))]
+    checked = 0
+    for parent in (cast.county, cast.town, cast.community):
+        for start, end in periods:
+            for cats in (None, [cast.category.pk]):
+                for node, got in Query(Scope(node=parent), start, end, cats).by_area():
+                    want = recount(Scope(node=node), start, end, cats)[0]
+                    for name in CHECKED:
+                        assert got[name] == want[name], (parent.name, node.name, start, end, cats, name)
+                    checked += 1
+    assert checked == 3 * len(periods) * 2
+
+
 def test_a_tree_move_moves_the_figures(cast):
     play(cast, n=20, seed=5)
     before = Query(Scope(node=cast.town)).counts()["received"]

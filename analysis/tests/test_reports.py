@@ -137,7 +137,8 @@ def test_examples_carry_no_personal_data(cast):
     report = build(Scope(node=cast.county), "month", MAY)
     categories = report.table("categories")
     lights = next(r for r in categories.rows if "路灯不亮" in r[0])
-    assert lights[5] and lights[5][0].startswith("路灯不亮请回电****（HBY-")
+    # a title with a phone number in it stands under its category
+    assert lights[5] and lights[5][0].startswith("市政设施 › 路灯不亮（HBY-")
     html = _client(cast.leader).get(f"/work/figures/report/?scope={cast.county.pk}&kind=month&at=2026-05-01")
     text = html.content.decode()
     assert html.status_code == 200 and "电梯停运三天（HBY-" in text
@@ -243,3 +244,14 @@ def test_reading_the_report_writes_nothing(cast):
     writes = [q["sql"] for q in queries.captured_queries
               if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert not writes
+
+
+def test_a_title_is_shown_only_when_it_says_nobody_and_nowhere():
+    from analysis.privacy import printable, shown_title
+
+    assert shown_title("电梯停运三天", "花城小区电梯停运三天了。") == "电梯停运三天"
+    assert shown_title("电梯已经停运三天，王秀兰家住", "电梯已经停运三天，王秀兰家住花城小区") == ""  # the text's start
+    assert shown_title("请回电 138 1234 5678", "路灯不亮") == ""  # a phone, however written
+    assert shown_title("王秀兰反映电梯停运", "电梯停运", contact_name="王秀兰") == ""
+    assert shown_title("3号楼电梯停运", "电梯停运", address="花城小区3号楼") == ""
+    assert printable("电梯\x07停运") == "电梯停运"  # Word and Excel cannot hold control characters

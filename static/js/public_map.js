@@ -36,7 +36,7 @@
       box.classList.add("map-plain");
       (cfg.places || []).forEach(function (p) {
         L.tooltip({ permanent: true, direction: "center", className: "map-label community public-area" })
-          .setLatLng([p.lat, p.lng]).setContent(p.name).addTo(map);
+          .setLatLng([p.lat, p.lng]).setContent(document.createTextNode(p.name)).addTo(map);
       });
     }
     var points = [];

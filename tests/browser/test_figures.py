@@ -64,7 +64,7 @@ def test_a_leader_reads_the_figures(cast, live_server, browser, shots, device):
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_a_leader_sees_where_and_about_what_residents_ask(cast, live_server, browser, shots, device):
     for _ in range(3):
-        cast.submit(title="路灯不亮", description="花城小区路灯坏了，晚上出行不便。")
+        cast.submit(title="路灯不亮", description="门前路灯坏了，天黑看不见。")
     cast.submit(title="电梯故障", description="电梯故障困人。")
     context = browser.new_context(**(PHONE if device == "phone" else DESKTOP))
     page = context.new_page()
@@ -76,7 +76,7 @@ def test_a_leader_sees_where_and_about_what_residents_ask(cast, live_server, bro
     page.wait_for_selector("[data-words-list] [data-word]")  # the words come after the page
     page.locator(".hotspots").scroll_into_view_if_needed()
     shots(page, f"hotspots-words-{device}")
-    assert page.locator("[data-words-list] [data-word]").first.get_attribute("data-word") == "路灯"
+    assert page.locator("[data-words-list] [data-word='路灯'] small").text_content() == "3"
 
     page.click("[data-words-list] [data-word='路灯']")
     page.wait_for_selector(".figure-requests")
