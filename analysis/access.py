@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from appeals.errors import Forbidden, Invalid, NotFound
 from organisations.access import scopes_of
 from organisations.models import Node, Role, Unit
+from organisations.tree import tree
 
 from .figures import Scope
 
@@ -39,8 +40,26 @@ def may_see(user, scope: Scope) -> bool:
         return any(n.contains(scope.node) for n in nodes)
     if scope.unit.pk in scopes.unit_ids():
         return True
-    served = list(scope.unit.jurisdiction.all())
+    return _serves_only_inside(list(scope.unit.jurisdiction.all()), nodes)
+
+
+def _serves_only_inside(served: list[Node], nodes: list[Node]) -> bool:
     return bool(served) and all(any(n.contains(s) for n in nodes) for s in served)
+
+
+def visible_units(user) -> list[Unit]:
+    """The active units whose figures `user` may see (as `may_see`), by kind and name:
+    their jurisdictions read in one query, for the scope picker."""
+    scopes = scopes_of(user)
+    units = list(Unit.objects.filter(active=True).order_by("kind", "name"))
+    if scopes.superuser:
+        return units
+    places, nodes, own = tree(), _nodes(scopes), set(scopes.unit_ids())
+    served: dict[int, list[Node]] = {}
+    for unit_id, node_id in Unit.jurisdiction.through.objects.values_list("unit_id", "node_id"):
+        if node_id in places.by_id:
+            served.setdefault(unit_id, []).append(places.by_id[node_id])
+    return [u for u in units if u.pk in own or _serves_only_inside(served.get(u.pk, []), nodes)]
 
 
 def is_reader(user) -> bool:

@@ -43,6 +43,11 @@ def column_label(name: str) -> str:
     }.get(name, name)
 
 
+def exported_at() -> str:
+    """The title row every Excel file of the figures carries."""
+    return _("Exported at %(at)s") % {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+
+
 def period_label(period) -> str:
     if period.start is None and period.end is None:
         return _("everything")
@@ -56,7 +61,7 @@ def workbook(title: str, subtitle: str, header: list[str], rows: list[list]) -> 
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([subtitle])
-    sheet.append([_("Exported at %(at)s") % {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
+    sheet.append([exported_at()])
     sheet.append([])
     sheet.append(header)
     for cell in sheet[5]:

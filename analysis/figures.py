@@ -335,12 +335,14 @@ class Query:
         kind = children[0].kind
         facts = Fact.objects.filter(self._facts(), self._category_q())
         same_kind = all(c.kind == kind for c in children)
-        if kind == Node.Kind.TOWN and same_kind and self.category_ids is None:
-            # the towns' rows of every category together, by day too: no facts to read
-            periods, _days = self._split(tuple(UNIT_GRAINS["town"]))
+        if kind in UNIT_GRAINS and same_kind and self.category_ids is None:
+            # the areas' rows of every category together (a few per unit serving there)
+            periods, days = self._split(tuple(UNIT_GRAINS[kind]))
             rows = UnitTally.objects.filter(periods, category=0, scope__in=list(by))
             for row in rows.values("scope").annotate(**SUMS).order_by():
                 add(row["scope"], row)
+            for row in facts.filter(days).values(kind).annotate(**SUMS).order_by():
+                add(row[kind], row)
         elif kind in TALLIED and same_kind:
             periods, days = self._split(TALLY_GRAINS[kind])
             rows = Tally.objects.filter(periods, self._category_q(), scope__in=list(by))

@@ -36,10 +36,11 @@ TALLY_GRAINS = {"county": (Grain.DAY, Grain.MONTH, Grain.YEAR), "town": (Grain.M
                 "community": (Grain.MONTH, Grain.YEAR), "unit": (Grain.MONTH, Grain.YEAR)}
 # level -> {grain: whether rows per category are kept}; the rows of every category
 # together (category 0) always are: a scope's ranking or histogram is then a few rows.
-# (A town's days of every category together also give a county's towns ranked over
-# any period: figures.Query.by_area.)
+# (The rows of every category together also rank a county's towns, by day too, and a
+# town's communities in a few rows: figures.Query.by_area.)
 UNIT_GRAINS = {"county": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
-               "town": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True}}
+               "town": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
+               "community": {Grain.MONTH: False, Grain.YEAR: False}}
 HOURS_GRAINS = {"county": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
                 "town": {Grain.DAY: False, Grain.MONTH: True, Grain.YEAR: True},
                 "unit": {Grain.MONTH: False, Grain.YEAR: False}}

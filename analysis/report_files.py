@@ -32,11 +32,11 @@ from openpyxl.utils import get_column_letter
 from appeals.errors import ActionError, Forbidden
 
 from . import access
-from .exports import XLSX
+from .exports import XLSX, exported_at
 from .figures import EARLIEST, Query
 from .privacy import printable
 from .reports import KINDS, Percent, Report, build, kind_label, recent
-from .views import _scope_choices
+from .views import scope_choices
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE_FONT, HEADING_FONT, BODY_FONT, TABLE_FONT = "宋体", "黑体", "仿宋", "宋体"
@@ -159,7 +159,7 @@ def xlsx_bytes(report: Report) -> bytes:
     tables (analysis.exports.workbook) have; percentages are numbers with a % column header."""
     book = Workbook()
     book.remove(book.active)
-    stamp = _("Exported at %(at)s") % {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+    stamp = exported_at()
     subtitle = f"{report.scope.name} · {report.period.start} — {report.period.end}"
     for part in report.sections:
         sheet = book.create_sheet(part.heading[:31].replace("/", " "))
@@ -283,7 +283,7 @@ def report_page(request):
         periods.insert(0, report.period)
     context = {
         "report": report, "sections": _html_sections(report), "problems": problems,
-        "scopes": _scope_choices(request.user, Query(scope)), "kinds": [(k, kind_label(k)) for k in KINDS],
+        "scopes": scope_choices(request.user, Query(scope)), "kinds": [(k, kind_label(k)) for k in KINDS],
         "kind": kind, "periods": [(p.key, _period_option(p)) for p in periods],
         "params": f"scope={scope.key}&kind={kind}&at={report.period.key}",
     }

@@ -30,7 +30,7 @@ from appeals.templatetags.hby import category_name
 from organisations.tree import tree, unit_names
 
 from . import access
-from .exports import XLSX, column_label, period_label
+from .exports import XLSX, column_label, exported_at, period_label
 from .figures import Query, category_ids
 from .models import COUNTERS, Fact
 
@@ -187,7 +187,7 @@ def write(target, listing: Listing, rows, progress=None) -> int:
     title.font = Font(bold=True, size=14)
     sheet.append([title])
     sheet.append([listing.subtitle()])
-    sheet.append([_("Exported at %(at)s") % {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
+    sheet.append([exported_at()])
     sheet.append([_("A figures export: no names, phone numbers or addresses of residents.")])
     sheet.append([])
     heads = []

@@ -17,4 +17,5 @@ urlpatterns = [
     path("work/figures/exports/<slug:token>/status", views.export_status, name="figures_export_status"),
     path("work/figures/exports/<slug:token>/download", views.export_download, name="figures_export_download"),
     path("work/figures/words/", views.frequent_words, name="figures_words"),
+    path("work/figures/places/", views.hotspot_places, name="figures_places"),
 ]

@@ -23,7 +23,7 @@ from appeals.forms import category_label
 from appeals.templatetags.hby import category_name
 from appeals.views.common import PAGE_SIZE
 from hubiying.paging import CappedPaginator
-from organisations.models import Node, Unit
+from organisations.models import Node
 from organisations.tree import tree, unit_names
 
 from . import access, exports, hotspots, jobs, request_lists, words
@@ -36,6 +36,7 @@ from .summary import figures_of
 RANKED = ["reply_rate", "on_time_rate", "satisfaction_rate", "on_time_sign_rate", "response_rate",
           "resolution_rate", "return_rate", "reopen_rate"]
 LOWER_IS_BETTER = {"return_rate", "reopen_rate"}
+RANKING_ROWS = 30  # units shown at first (all of them: ?units=all, and in Excel)
 SMALL = 10  # fewer requests than this: ranked after the others ("too few to compare")
 
 
@@ -124,14 +125,15 @@ def dashboard(request):
     context = {
         "query": query, "period": period, "problems": problems, "presets": PRESETS, "h": headline,
         "change": change, "hours_avg": avg, "hours_p90": p90, "overdue_now": query.overdue_now(),
-        "by_unit": by_unit, "by_area": by_area, "rank": rate, "ranked": [(r, _rate_label(r)) for r in RANKED],
+        "by_unit": by_unit if request.GET.get("units") == "all" else by_unit[:RANKING_ROWS],
+        "units_left_off": 0 if request.GET.get("units") == "all" else max(0, len(by_unit) - RANKING_ROWS),
+        "by_area": by_area, "rank": rate, "ranked": [(r, _rate_label(r)) for r in RANKED],
         "categories": [{"code": cat.code if cat else "", "name": category_name(cat) or "?", "received": c["received"],
                         "replied": c["replied"]} for cat, c in categories],
         "category_mix": _first_level(categories),
         "by_channel": [{"code": v, "received": c["received"]} for v, c in query.breakdown("channel")],
-        "trend": trend, "grain": grain, "grains": TREND_GRAINS, "scopes": _scope_choices(request.user, query),
-        "map_level": level, "hotspots": hotspots.hotspots(query, level), "map_levels": MAP_LEVELS,
-        "map_config": {"tiles": settings.MAP_TILE_URL},
+        "trend": trend, "grain": grain, "grains": TREND_GRAINS, "scopes": scope_choices(request.user, query),
+        "map_level": level, "map_levels": MAP_LEVELS,
         "category_choices": [(c.code, ("\u2003" if child else "") + category_label(c))
                              for c, child in catalogue().filter_order],
         "rate_labels": {r: _rate_label(r) for r in RATES}, "small": SMALL,
@@ -144,13 +146,13 @@ def dashboard(request):
 
 TREND_GRAINS = [("D", _lazy("By day")), ("W", _lazy("By week")), ("M", _lazy("By month"))]
 MAP_LEVELS = [("compound", _lazy("By compound")), ("grid", _lazy("By grid"))]
-LONGEST_DAILY = 400  # days: a longer period's trend by day would be unreadable
+LONGEST = {"D": 400, "W": 800}  # days: a longer period's trend by day or week would be unreadable (and slow)
 
 
 def _trend_grain(asked: str | None, period: Period) -> str:
     """The trend's grain: as asked, else by day up to two months, by week up to half a year, by month beyond."""
     days = (period.end - period.start).days if period.start and period.end else None
-    if asked in ("W", "M") or (asked == "D" and days is not None and days <= LONGEST_DAILY):
+    if asked == "M" or (asked in ("D", "W") and days is not None and days <= LONGEST[asked]):
         return asked
     if days is not None and days <= 62:
         return "D"
@@ -158,9 +160,23 @@ def _trend_grain(asked: str | None, period: Period) -> str:
 
 
 @login_required
+def hotspot_places(request):
+    """The dashboard's hotspot map and its table, loaded apart (a fragment; a link
+    opens a page): the places under the scope, by compound or by grid."""
+    if not access.is_reader(request.user):
+        raise PermissionDenied
+    query, period, problems = _choices(request)
+    level = request.GET.get("map") if request.GET.get("map") in hotspots.LEVELS else "compound"
+    fragment = request.headers.get("X-Fragment") == "1"
+    return render(request, "analysis/_hotspots.html" if fragment else "analysis/hotspots.html", {
+        "hotspots": hotspots.hotspots(query, level), "map_config": {"tiles": settings.MAP_TILE_URL},
+        "params": _params(query, period), "query": query, "period": period, "problems": problems})
+
+
+@login_required
 def frequent_words(request):
-    """The dashboard's most frequent words, loaded apart (a fragment): each links
-    to the requests whose text has it."""
+    """The dashboard's most frequent words, loaded apart (a fragment; a link opens
+    a page): each links to the requests whose text has it."""
     if not access.is_reader(request.user):
         raise PermissionDenied
     query, period, problems = _choices(request)
@@ -209,7 +225,7 @@ def _params(query: Query, period: Period, *, category: bool = True, scope: bool 
     return "&".join(parts)
 
 
-def _scope_choices(user, query: Query) -> list[tuple[str, str]]:
+def scope_choices(user, query: Query) -> list[tuple[str, str]]:
     """The scopes the person may pick: their own nodes and everything down to the
     communities, then the units serving there."""
     places = tree()
@@ -223,11 +239,7 @@ def _scope_choices(user, query: Query) -> list[tuple[str, str]]:
             seen.add(node.pk)
             depth = node.path.count("/") - root.path.count("/")
             out.append((str(node.pk), "\u2003" * depth + node.name))
-    units = Unit.objects.filter(active=True).prefetch_related("jurisdiction").order_by("kind", "name")
-    for unit in units:
-        scope = access.Scope(unit=unit)
-        if access.may_see(user, scope):
-            out.append((scope.key, f"{_('Unit')}: {unit.name}"))
+    out += [(access.Scope(unit=unit).key, f"{_('Unit')}: {unit.name}") for unit in access.visible_units(user)]
     if query.scope.key not in {k for k, _label in out}:
         out.insert(0, (query.scope.key, query.scope.name))
     return out

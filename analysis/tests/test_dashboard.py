@@ -105,3 +105,18 @@ def test_a_running_period_is_compared_with_the_same_days_before():
     assert last.previous(date(2026, 12, 10)) == type(last)("previous", date(2026, 10, 1), date(2026, 10, 31))
     year = preset("year", date(2026, 3, 1))
     assert year.previous(date(2026, 3, 1)).end == date(2025, 3, 1)
+
+
+def test_a_long_unit_ranking_shows_its_first_rows_then_all(cast, monkeypatch):
+    from analysis import views
+
+    _history(cast)
+    services.dispatch(cast.appeal_in("registered"), actor=cast.fresh(cast.dispatcher), unit=cast.department.pk)
+    monkeypatch.setattr(views, "RANKING_ROWS", 1)
+    client = _client(cast.leader)
+    first = client.get("/work/figures/").content.decode()
+    table = first[first.index("承办单位排名"):first.index("data-units-left-off")]
+    assert table.count('<tr class') + table.count("<tr>") - 1 == 1  # one unit's row under the header
+    assert "再显示 2 个单位" in first  # the other office, and the requests not dispatched yet
+    every = client.get("/work/figures/?units=all").content.decode()
+    assert "呼图壁县城管局" in every and "花城社区居委会" in every and "data-units-left-off" not in every

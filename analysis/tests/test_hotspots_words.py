@@ -33,7 +33,9 @@ def test_the_map_places_requests_at_their_compound_or_grid_never_at_home(cast):
     at_community = cast.submit(address="", community=cast.community.code)
     assert at_community.node_id == cast.community.pk
 
-    html = _client(cast.leader).get("/work/figures/?p=all").content.decode()
+    client = _client(cast.leader)
+    assert 'data-fragment="/work/figures/places/?' in client.get("/work/figures/?p=all").content.decode()
+    html = client.get("/work/figures/places/?p=all", HTTP_X_FRAGMENT="1").content.decode()
     places = {p["name"]: p for p in _map_data(html)}
     compound = places["花城小区"]
     assert (compound["received"], compound["replied"]) == (4, 1)
@@ -42,8 +44,8 @@ def test_the_map_places_requests_at_their_compound_or_grid_never_at_home(cast):
     assert "44.2055" not in html and "86.9133" not in html
     assert "13899912345" not in html and "王秀兰" not in html
 
-    by_grid = {p["name"]: p for p in _map_data(_client(cast.leader).get("/work/figures/?p=all&map=grid")
-                                                  .content.decode())}
+    by_grid = {p["name"]: p for p in _map_data(client.get("/work/figures/places/?p=all&map=grid",
+                                                          HTTP_X_FRAGMENT="1").content.decode())}
     # the grid has no coordinates of its own: drawn at its community's
     assert by_grid["花城社区第一网格"]["received"] == 4
     assert (by_grid["花城社区第一网格"]["lat"], by_grid["花城社区第一网格"]["lng"]) == (44.19, 86.90)
@@ -56,8 +58,8 @@ def test_a_place_without_coordinates_is_counted_below_the_map(cast):
     cast.community.lat = cast.community.lng = None
     cast.community.save()
     cast.submit()
-    html = _client(cast.leader).get("/work/figures/?p=all").content.decode()
-    assert _map_data(html) == []
+    html = _client(cast.leader).get("/work/figures/places/?p=all").content.decode()  # a link opens a page
+    assert "<html" in html and _map_data(html) == []
     assert "1 个诉求的地点没有坐标" in html
 
 
@@ -66,7 +68,8 @@ def test_a_hotspot_clicks_through_to_the_requests_made_there(cast):
         cast.submit()
     elsewhere = cast.submit(address="", community=cast.community.code)
     client = _client(cast.leader)
-    html = client.get("/work/figures/?p=all").content.decode()
+    html = client.get("/work/figures/places/?p=all", HTTP_X_FRAGMENT="1").content.decode()
+    assert "<html" not in html
     link = re.search(rf'href="(/work/figures/requests/\?[^"]*place={cast.compound.pk}[^"]*)"', html)
     assert link, "the hotspot table links to its requests"
     listed = client.get(link.group(1).replace("&amp;", "&")).content.decode()
@@ -117,9 +120,10 @@ def test_the_words_are_read_once_then_cached(cast):
     assert words.CACHE_SECONDS <= 600
 
 
-def test_only_readers_get_the_words(cast):
-    assert _client(cast.resident).get("/work/figures/words/").status_code == 403
-    assert Client().get("/work/figures/words/").status_code == 302
+def test_only_readers_get_the_words_and_the_map(cast):
+    for url in ("/work/figures/words/", "/work/figures/places/"):
+        assert _client(cast.resident).get(url).status_code == 403
+        assert Client().get(url).status_code == 302
 
 
 def test_the_trend_goes_by_day_week_or_month(cast):

@@ -104,19 +104,22 @@
     map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
   }
 
-  // The frequent words come apart from the page (segmenting takes longer than the figures).
-  function frequentWords() {
-    var box = document.querySelector("[data-words]");
-    if (!box || !window.fetch) return;
-    fetch(box.getAttribute("data-words"), { headers: { "X-Fragment": "1" }, credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-      .then(function (html) {
-        var loading = box.querySelector("[data-words-loading]");
-        if (loading) loading.remove();
-        box.insertAdjacentHTML("beforeend", html);
-      })
-      .catch(function () {});
+  // The hotspot map and the frequent words come apart from the page (their reading
+  // takes longer than the figures): each section names its fragment.
+  function fragments() {
+    if (!window.fetch) return;
+    document.querySelectorAll("[data-fragment]").forEach(function (box) {
+      fetch(box.getAttribute("data-fragment"), { headers: { "X-Fragment": "1" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          var loading = box.querySelector("[data-fragment-loading]");
+          if (loading) loading.remove();
+          box.insertAdjacentHTML("beforeend", html);
+          if (box.querySelector("[data-hotspot-map]")) hotspotMap();
+        })
+        .catch(function () {});
+    });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { periodSwitch(); charts(); hotspotMap(); frequentWords(); });
+  document.addEventListener("DOMContentLoaded", function () { periodSwitch(); charts(); hotspotMap(); fragments(); });
 })();

@@ -121,8 +121,9 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
         return [Call("get", f"/work/figures/report/?scope={target.owner_node_id}&kind=month", {}, False, "list"),
                 Call("get", f"/work/figures/report/?scope={target.node_id}&kind=quarter&format=docx", {}, False,
                      "list")]
-    if name == "figures_words":
-        return [Call("get", f"/work/figures/words/?scope={target.owner_node_id}&p=all", {}, False, "list")]
+    if name in ("figures_words", "figures_places"):
+        path = {"figures_words": "words", "figures_places": "places"}[name]
+        return [Call("get", f"/work/figures/{path}/?scope={target.owner_node_id}&p=all", {}, False, "list")]
     if name == "figures_requests_export":  # a scope out of reach: back to the page, which says so
         return [Call("post", f"/work/figures/requests/export/?scope={target.node_id}&p=all&figure=received", {},
                      False, "list")]
