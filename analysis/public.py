@@ -27,7 +27,7 @@ from appeals.catalogue import catalogue
 from appeals.forms import category_label
 from appeals.models import BEFORE_REPLY, Appeal, Status
 from appeals.templatetags.hby import category_name
-from appeals.views.common import MAP_PLACES, PAGE_SIZE, map_config
+from appeals.views.common import MAP_PLACES, PAGE_SIZE, limited, map_config
 from hubiying.paging import CappedPaginator
 from organisations.models import Node
 from organisations.tree import tree
@@ -243,10 +243,14 @@ def _place_name(node_id: int) -> str:
     return f"{community.name} · {node.name}" if community and community.pk != node.pk else node.name
 
 
+def _markers_key(chosen: dict) -> str:
+    return "hby:public-map:" + ":".join(f"{k}={v}" for k, v in sorted(chosen.items()))
+
+
 def _markers(lookups: dict, chosen: dict) -> dict:
     """One marker per place with coordinates (the request's compound or grid, or the nearest
     node above it that has some) with the number of requests there; never a request's own point."""
-    key = "hby:public-map:" + ":".join(f"{k}={v}" for k, v in sorted(chosen.items()))
+    key = _markers_key(chosen)
     found = cache.get(key)
     if found is not None:
         return found
@@ -277,6 +281,10 @@ def public_requests(request):
     """/requests/: the recent requests on a map and in a list, by category, state and area."""
     choice = _requests_on()
     chosen, lookups, problems = _filters(request.GET)
+    if cache.get(_markers_key(chosen)) is None:  # a year's grouping to make: counted per client
+        blocked = limited(request, "public-map")
+        if blocked is not None:
+            return blocked
     rows = _requests(lookups).select_related("category", "category__parent").order_by("-created_at", "-id")
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = _state_labels()

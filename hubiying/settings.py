@@ -263,6 +263,7 @@ HUBIYING_RATE_LIMITS = {
     "intake-account": (20, 3600),  # by a signed-in resident, per account
     "sign-in": (20, 300),  # token and login attempts per client
     "sign-in-user": (10, 900),  # attempts per account name, from anywhere
+    "public-map": (30, 600),  # public map and list choices not cached yet, per client
 }
 
 # SQLite ignores the covering columns of the open-requests index; PostgreSQL uses them.

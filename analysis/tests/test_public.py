@@ -285,3 +285,14 @@ def test_public_pages_only_read_and_read_little(cast, django_assert_max_num_quer
             client.get(url)
         assert not [q for q in queries.captured_queries
                     if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))], url
+
+
+def test_a_client_cycling_the_map_choices_is_slowed_down(cast, settings):
+    _on(public_requests=True)
+    settings.HUBIYING_RATE_LIMITS = {**settings.HUBIYING_RATE_LIMITS, "public-map": (2, 600)}
+    client = Client()
+    assert client.get("/requests/?state=open").status_code == 200
+    assert client.get("/requests/?state=closed").status_code == 200
+    assert client.get("/requests/?state=open").status_code == 200  # cached: not counted
+    refused = client.get("/requests/?state=replied")
+    assert refused.status_code == 429 and refused["Retry-After"]
