@@ -15,6 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.db.models import Q
 
 from appeals.models import Appeal, Category, TimeLimit
+from open311 import keys
+from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role, Unit
 
 from . import catalogue, places, texts
@@ -286,6 +288,16 @@ def build_accounts(demo: Demo, password: str, rng: random.Random) -> None:
     user("leader", (R.LEADER, n["HTB"], None))
     user("leader_cj", (R.LEADER, n["CJ"], None))
     user("admin", superuser=True, first_name="管理员")
+
+
+DEMO_API_KEY = "demo-open311-key"  # the README lists it with the demo accounts
+
+
+def build_api_client() -> None:
+    """The demo's Open311 client application (its key is public: a demo only)."""
+    client = ApiClient.objects.filter(key_hash=keys.digest(DEMO_API_KEY)).first() or ApiClient()
+    client.name, client.contact, client.active = "演示客户端 (demo client)", "demo", True
+    keys.issue(client, DEMO_API_KEY)
 
 
 def _community(demo: Demo, code: str) -> Community:

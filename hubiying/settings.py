@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "appeals",
     "notifications",
     "analysis",  # the figures: kept from the timeline through appeals.signals
+    "open311",  # Open311 GeoReport v2 for other applications
     "demo",  # the demo county: depends on everything above, nothing depends on it
 ]
 
@@ -265,6 +266,9 @@ HUBIYING_RATE_LIMITS = {
     "sign-in-user": (10, 900),  # attempts per account name, from anywhere
     "public-map": (30, 600),  # public map and list choices not cached yet, per client
 }
+
+# Open311: the jurisdiction_id this deployment answers to (any other is 404).
+OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "hubiying.local")
 
 # SQLite ignores the covering columns of the open-requests index; PostgreSQL uses them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

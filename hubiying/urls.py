@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/stats", StatsView.as_view(), name="api-stats"),
     path("api/v1/", include("appeals.api_urls")),
+    path("open311/v2/", include("open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("analysis.urls")),
     path("", include("appeals.urls")),
