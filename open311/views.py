@@ -99,7 +99,7 @@ def _appeals():
 
 
 def _limit(request) -> None:
-    verdict = ratelimit.hit("track", ratelimit.client_of(request))
+    verdict = ratelimit.hit("open311-read", ratelimit.client_of(request))
     if not verdict.allowed:
         raise BadInput(_("Too many requests from here. Try again in %(s)d seconds.") % {"s": verdict.retry_after},
                        429)

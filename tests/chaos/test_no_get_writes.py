@@ -62,7 +62,10 @@ def test_no_public_page_or_answer_writes_anything(cast):
              f"/track/{number}/{token}/withdraw/", f"/track/{number}/{token}/photos/{photo}/",
              f"/submit/thanks/{number}/{token}/", "/login/", "/track/HBY-20260101-ZZZZZZ/",
              "/figures/", "/figures/HTB/", "/figures/HTB-Z-HC/", "/figures/HTB-Z-HC/embed/",
-             "/figures/HTB-Z-HC/embed.json", "/requests/"]
+             "/figures/HTB-Z-HC/embed.json", "/requests/",
+             "/open311/v2/discovery.xml", "/open311/v2/services.json", "/open311/v2/services/WY-DT.xml",
+             f"/open311/v2/requests.xml?service_request_id={number}&extensions=true",
+             f"/open311/v2/requests/{number}.json?extensions=true", "/open311/v2/requests.json"]
     answers = ["/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
                f"/api/v1/track/{number}/photos/{photo}?token={token}", "/api/v1/schema"]
     client, api = Client(), api_client()
