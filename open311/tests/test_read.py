@@ -234,7 +234,7 @@ def test_unknowns_are_404(client, cast):
 
 
 def test_too_many_reads_is_a_429_in_the_spec_shape(client, cast, settings):
-    settings.HUBIYING_RATE_LIMITS = {**settings.HUBIYING_RATE_LIMITS, "track": (2, 60)}
+    settings.HUBIYING_RATE_LIMITS = {**settings.HUBIYING_RATE_LIMITS, "open311-read": (2, 60)}
     for _ in range(2):
         assert get(client, "requests.json").status_code == 200
     error_of(get(client, "requests.json"), 429)

@@ -14,6 +14,7 @@ from analysis.models import FigureSettings
 from appeals.models import Appeal, Category
 from notifications.models import Notification
 from notifications.outbox import deliver_pending
+from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role
 from workcalendar.models import CalendarDay, CalendarYear
 
@@ -31,6 +32,7 @@ def world(cast):
     Group.objects.create(name="热线坐席")
     Token.objects.create(user=cast.admin)
     FigureSettings.objects.create()
+    ApiClient.objects.create(name="某区12345热线", key_hash="0" * 64)
     cast.appeal = appeal
     return cast
 
