@@ -27,12 +27,18 @@ def issue(client: ApiClient, key: str | None = None) -> str:
     return key
 
 
-def check(key: str | None) -> ApiClient | None:
-    """The active client of `key`, its use recorded; None for a missing, wrong
-    or revoked key. Called by the writing endpoints only (reading needs no key)."""
+def known(key: str | None) -> ApiClient | None:
+    """The active client of `key`, nothing written (reads must not write); None for
+    a missing, wrong or revoked key."""
     if not key or len(key) > 200:
         return None
-    client = ApiClient.objects.filter(key_hash=digest(key), active=True).first()
+    return ApiClient.objects.filter(key_hash=digest(key), active=True).first()
+
+
+def check(key: str | None) -> ApiClient | None:
+    """The active client of `key`, its use recorded; None for a missing, wrong
+    or revoked key. Called by the writing endpoints."""
+    client = known(key)
     if client is not None:
         now = timezone.now()
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)

@@ -17,11 +17,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from analysis.models import FigureSettings
 from appeals import tracking
 from appeals.models import Appeal, Category
 from hubiying import ratelimit
 
-from . import documents
+from . import documents, keys
 from .formats import FORMATS, XML, errors, moment, respond
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -133,6 +134,11 @@ def requests(request, fmt: str):
         numbers = [n for n in (tracking.normalise(i) for i in ids) if n]
         return _answer(fmt, _appeals().filter(tracking_no__in=numbers).order_by("-created_at", "-id"), extensions)
 
+    # A list hands out tracking numbers in bulk: public only where the admin made the map and
+    # list of requests public (analysis.FigureSettings); a registered client may always list.
+    if not (FigureSettings.current().public_requests or keys.known(request.GET.get("api_key"))):
+        raise BadInput(_("Lists of requests are not public here: ask for requests by their id, or "
+                         "use the API key of a registered client."), 403)
     found = _appeals().exclude(status__in=documents.UNLISTED)
     codes = _list(request, "service_code")
     if codes is not None:

@@ -18,6 +18,14 @@ BASE = "/open311/v2/"
 PERSONAL = ["王秀兰", "13899912345", "花城小区3号楼", "3号楼", "电梯已经停运"]
 
 
+@pytest.fixture(autouse=True)
+def _public_lists(db):
+    """Lists of requests are public where the admin turned the public map and list on."""
+    from analysis.models import FigureSettings
+
+    FigureSettings.objects.create(public_requests=True)
+
+
 def get(client, path, **params):
     response = client.get(BASE + path, params)
     body = response.content.decode("utf-8")
@@ -302,3 +310,20 @@ def test_the_demo_client_has_the_readme_key_after_every_load(db):
     build_api_client()  # a reload replaces it, never doubles it
     assert ApiClient.objects.count() == 1
     assert keys.check("demo-open311-key") == ApiClient.objects.get()
+
+
+def test_lists_need_the_public_list_or_a_client_key(client, county):
+    from analysis.models import FigureSettings
+    from open311 import keys
+    from open311.models import ApiClient
+
+    FigureSettings.objects.update(public_requests=False)
+    error_of(get(client, "requests.json"), 403)
+    error_of(get(client, "requests.xml", api_key="wrong"), 403)
+    some = next(iter(county.values()))
+    assert get(client, "requests.json", service_request_id=some.tracking_no).status_code == 200  # by id: always
+    app = ApiClient(name="某区12345热线")
+    key = keys.issue(app)
+    assert get(client, "requests.json", api_key=key).status_code == 200
+    app.refresh_from_db()
+    assert app.last_used_at is None  # a read writes nothing
