@@ -15,7 +15,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from analysis.models import FigureSettings
 from appeals import tracking
@@ -41,11 +40,14 @@ class BadInput(Exception):
 def endpoint(view):
     """The format (xml by default), the jurisdiction, and any BadInput as the spec's errors."""
 
-    @require_safe
     def wrapped(request, fmt: str | None = None, **kwargs) -> HttpResponse:
         fmt = (fmt or XML).lower()
         if fmt not in FORMATS:
             return errors(XML, 404, _("The format %(format)s is not offered: use xml or json.") % {"format": fmt})
+        if request.method not in ("GET", "HEAD"):
+            response = errors(fmt, 405, _("Only GET is answered here for now."))
+            response["Allow"] = "GET, HEAD"
+            return response
         try:
             jurisdiction = request.GET.get("jurisdiction_id")
             if jurisdiction is not None and jurisdiction != settings.OPEN311_JURISDICTION:
@@ -218,3 +220,9 @@ def _moment(request, name: str, *, end: bool) -> datetime | None:
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
+
+
+@endpoint
+def unknown(request, fmt: str, **kwargs):
+    """Any other path under /open311/v2/: the spec's error document, not a web page."""
+    raise BadInput(_("There is no such endpoint: see discovery."), 404)

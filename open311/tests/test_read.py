@@ -327,3 +327,14 @@ def test_lists_need_the_public_list_or_a_client_key(client, county):
     assert get(client, "requests.json", api_key=key).status_code == 200
     app.refresh_from_db()
     assert app.last_used_at is None  # a read writes nothing
+
+
+def test_unknown_paths_and_methods_answer_in_the_spec_shape(client, db):
+    for path, kind in (("nothing-here.json", "application/json"), ("requests/a/b.xml", "text/xml"),
+                       ("", "text/xml")):
+        response = client.get(BASE + path)
+        assert response["Content-Type"].startswith(kind), path
+        assert error_of(response, 404)
+    refused = client.delete(BASE + "services.json")
+    assert refused.status_code == 405 and refused["Allow"] == "GET, HEAD"
+    assert error_of(refused, 405)
