@@ -7,9 +7,10 @@ and of every unit serving only inside it; a handler sees their own unit's.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from appeals.errors import Forbidden, Invalid, NotFound
+from appeals.errors import ActionError, Forbidden, Invalid, NotFound
 from organisations.access import scopes_of
 from organisations.models import Node, Role, Unit
 from organisations.tree import tree
@@ -79,6 +80,18 @@ def default_scope(user) -> Scope | None:
         root = Node.objects.filter(parent__isnull=True).order_by("path").first()
         return Scope(node=root) if root else None
     return None
+
+
+def scope_or_own(value: str | None, user) -> tuple[Scope, ActionError | None]:
+    """The scope asked for or, with the reason it cannot be had, the person's own
+    (a page shows the reason); nobody's own: PermissionDenied."""
+    try:
+        return scope_from(value, user), None
+    except ActionError as error:
+        own = default_scope(user)
+        if own is None:
+            raise PermissionDenied from error
+        return own, error
 
 
 def scope_from(value: str | None, user) -> Scope:

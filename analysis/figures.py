@@ -43,6 +43,7 @@ from .models import (
 TALLIED = {Node.Kind.COUNTY, Node.Kind.TOWN, Node.Kind.COMMUNITY}
 SUMS = {c: Sum(c) for c in COUNTERS}
 EARLIEST = date(2000, 1, 1)
+SMALL = 10  # fewer than this in a rate's denominator: too few to compare (rankings) or judge (reports)
 WEEK = "W"  # a trend's grain read from the days
 
 # name: (numerator, denominator) in counters; the satisfaction rate is worked out apart.
@@ -205,8 +206,7 @@ class Query:
         kind = self.scope.node.kind
         if kind in (Node.Kind.COUNTY, Node.Kind.TOWN, Node.Kind.COMMUNITY):
             return Q(**{kind: self.scope.node.pk})
-        return Q(node__in=list(Node.objects.filter(path__startswith=self.scope.node.path)
-                               .values_list("pk", flat=True)))
+        return Q(node__in=[n.pk for n in tree().subtree(self.scope.node)])
 
     def sources(self, model=Tally, tallied_grains=None) -> list:
         """The querysets whose rows add up to the figures: a county's or town's
@@ -388,7 +388,7 @@ class Query:
         rows = PlaceTally.objects.filter(periods, scope=county.pk)
         rows = rows.filter(self._category_q()) if self.category_ids is not None else rows.filter(category=0)
         if node.pk != county.pk:
-            rows = rows.filter(node__in=[n.pk for n in places.by_id.values() if n.path.startswith(node.path)])
+            rows = rows.filter(node__in=[n.pk for n in places.subtree(node)])
         add(rows.values("node").annotate(**sums).order_by())
         add(facts.filter(days).values("node").annotate(**sums).order_by())
         return by

@@ -12,6 +12,7 @@ from organisations.models import Node
 from organisations.tree import tree
 
 from .figures import Query
+from .models import PLACE_COUNTERS
 
 LEVELS = ("compound", "grid")
 LIMIT = 300  # markers on one map: the places with most requests
@@ -46,8 +47,8 @@ def hotspots(query: Query, level: str = "compound") -> dict:
             parent = places.by_id.get(node.parent_id)
             row = by[node.pk] = {"id": node.pk, "name": node.name, "kind": node.kind,
                                  "within": parent.name if parent else "", "lat": spot.lat, "lng": spot.lng,
-                                 "received": 0, "replied": 0, "dissatisfied": 0}
-        for name in ("received", "replied", "dissatisfied"):
+                                 **dict.fromkeys(PLACE_COUNTERS, 0)}
+        for name in PLACE_COUNTERS:
             row[name] += counts[name]
     rows = sorted(by.values(), key=lambda r: (-r["received"], r["name"]))
     return {"places": rows[:LIMIT], "unplaced": unplaced, "more": max(0, len(rows) - LIMIT)}

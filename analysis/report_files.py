@@ -29,7 +29,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from appeals.errors import ActionError, Forbidden
+from appeals.errors import Forbidden
 
 from . import access
 from .exports import XLSX, exported_at
@@ -232,15 +232,11 @@ def _choices(request):
     the default with a message; a scope out of reach is refused for a file (403)."""
     user, params, problems = request.user, request.GET, []
     fmt = params.get("format") or None
-    try:
-        scope = access.scope_from(params.get("scope") or None, user)
-    except ActionError as error:
-        if fmt and isinstance(error, Forbidden):
-            raise PermissionDenied from error
-        problems.append(str(error))
-        scope = access.default_scope(user)
-        if scope is None:
-            raise PermissionDenied from error
+    scope, refused = access.scope_or_own(params.get("scope") or None, user)
+    if refused is not None:
+        if fmt and isinstance(refused, Forbidden):  # a file of another scope than asked: never
+            raise PermissionDenied from refused
+        problems.append(str(refused))
     kind = params.get("kind") or "month"
     if kind not in KINDS:
         problems.append(_("There is no such kind of report (week, month or quarter): showing the monthly one."))

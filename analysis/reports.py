@@ -23,11 +23,10 @@ from appeals.models import Appeal, Status
 from appeals.templatetags.hby import category_name
 from organisations.tree import unit_names
 
-from .figures import Query, Rate, Scope
+from .figures import SMALL, Query, Rate, Scope
 from .models import FigureSettings
 from .privacy import shown_title
 from .summary import figures_of
-from .views import SMALL  # fewer requests than this: "too few to judge"
 
 KINDS = ("week", "month", "quarter")
 TOP = 5  # categories and hotspots listed

@@ -104,7 +104,7 @@ class Listing:
             facts = facts.filter(unit=self.unit)
         if self.place is not None:
             place = tree().by_id.get(self.place)
-            below = [n.pk for n in tree().by_id.values() if n.path.startswith(place.path)] if place else []
+            below = [n.pk for n in tree().subtree(place)] if place else []
             facts = facts.filter(node__in=below)
         rows = visible_appeals(user).filter(pk__in=facts.values("appeal_id"))
         if self.word:

@@ -27,7 +27,7 @@ from organisations.models import Node
 from organisations.tree import tree, unit_names
 
 from . import access, exports, hotspots, jobs, request_lists, words
-from .figures import RATES, Query, category_ids
+from .figures import RATES, SMALL, Query, category_ids
 from .models import ExportJob, FigureSettings
 from .periods import PRESETS, Period, preset
 from .summary import figures_of
@@ -37,7 +37,6 @@ RANKED = ["reply_rate", "on_time_rate", "satisfaction_rate", "on_time_sign_rate"
           "resolution_rate", "return_rate", "reopen_rate"]
 LOWER_IS_BETTER = {"return_rate", "reopen_rate"}
 RANKING_ROWS = 30  # units shown at first (all of them: ?units=all, and in Excel)
-SMALL = 10  # fewer requests than this: ranked after the others ("too few to compare")
 
 
 def _date(value: str | None) -> date | None:
@@ -51,13 +50,9 @@ def _choices(request) -> tuple[Query, Period, list[str]]:
     """The scope, period and category the page was asked for; what could not be
     understood falls back to the default, with a message saying so."""
     user, params, problems = request.user, request.GET, []
-    try:
-        scope = access.scope_from(params.get("scope") or None, user)
-    except ActionError as error:
-        problems.append(str(error))
-        scope = access.default_scope(user)
-        if scope is None:
-            raise PermissionDenied from error
+    scope, refused = access.scope_or_own(params.get("scope") or None, user)
+    if refused is not None:
+        problems.append(str(refused))
     key = params.get("p") or "month"
     if key == "custom":
         start, end = _date(params.get("from")), _date(params.get("to"))
@@ -159,31 +154,32 @@ def _trend_grain(asked: str | None, period: Period) -> str:
     return "W" if days is not None and days <= 190 else "M"
 
 
-@login_required
-def hotspot_places(request):
-    """The dashboard's hotspot map and its table, loaded apart (a fragment; a link
-    opens a page): the places under the scope, by compound or by grid."""
+def _loaded_apart(request, name: str, found) -> object:
+    """A part of the dashboard loaded after it: the fragment `_<name>.html` for its script
+    (X-Fragment: 1), the page `<name>.html` for a plain link. `found(request, query)`: its content."""
     if not access.is_reader(request.user):
         raise PermissionDenied
     query, period, problems = _choices(request)
-    level = request.GET.get("map") if request.GET.get("map") in hotspots.LEVELS else "compound"
     fragment = request.headers.get("X-Fragment") == "1"
-    return render(request, "analysis/_hotspots.html" if fragment else "analysis/hotspots.html", {
-        "hotspots": hotspots.hotspots(query, level), "map_config": {"tiles": settings.MAP_TILE_URL},
-        "params": _params(query, period), "query": query, "period": period, "problems": problems})
+    return render(request, f"analysis/{'_' if fragment else ''}{name}.html", {
+        **found(request, query), "params": _params(query, period), "query": query, "period": period,
+        "problems": problems})
+
+
+@login_required
+def hotspot_places(request):
+    """The hotspot map and its table: the places under the scope, by compound or by grid."""
+    def found(request, query):
+        level = request.GET.get("map") if request.GET.get("map") in hotspots.LEVELS else "compound"
+        return {"hotspots": hotspots.hotspots(query, level), "map_config": {"tiles": settings.MAP_TILE_URL}}
+
+    return _loaded_apart(request, "hotspots", found)
 
 
 @login_required
 def frequent_words(request):
-    """The dashboard's most frequent words, loaded apart (a fragment; a link opens
-    a page): each links to the requests whose text has it."""
-    if not access.is_reader(request.user):
-        raise PermissionDenied
-    query, period, problems = _choices(request)
-    fragment = request.headers.get("X-Fragment") == "1"  # the dashboard's script; a link opens a page
-    return render(request, "analysis/_words.html" if fragment else "analysis/words.html", {
-        "found": words.frequent_words(query), "params": _params(query, period), "query": query,
-        "period": period, "problems": problems})
+    """The most frequent words: each links to the requests whose text has it."""
+    return _loaded_apart(request, "words", lambda request, query: {"found": words.frequent_words(query)})
 
 
 def _first_level(categories) -> list[dict]:

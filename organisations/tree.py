@@ -30,6 +30,10 @@ class Tree:
     def ancestor_of_kind(self, node: Node, kind: str) -> Node | None:
         return next((n for n in reversed(self.ancestors(node)) if n.kind == kind), None)
 
+    def subtree(self, node: Node) -> list[Node]:
+        """The node and every node below it."""
+        return [n for n in self.by_id.values() if n.path.startswith(node.path)]
+
     def descendants(self, node: Node, kind: str) -> list[Node]:
         return [n for n in self.places if n.kind == kind and n.path.startswith(node.path)]
 

@@ -20,15 +20,6 @@ pytestmark = pytest.mark.django_db
 PRIVATE = ("王秀兰", "13899912345", "花城小区3号楼", "老人上下楼很困难", "电梯已经停运三天")
 
 
-@pytest.fixture
-def links(settings):
-    """The home page's links to the public pages (the context processor the lead wires in)."""
-    engine = settings.TEMPLATES[0]
-    processors = [*engine["OPTIONS"]["context_processors"], "analysis.public.home_links"]
-    settings.TEMPLATES = [{**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": processors}},
-                          *settings.TEMPLATES[1:]]
-
-
 def _on(**fields) -> FigureSettings:
     return FigureSettings.objects.create(**fields)
 
@@ -139,7 +130,7 @@ def test_the_json_has_cors_the_counts_and_the_sentence(cast):
 
 # --- The public map and list ----------------------------------------------------
 
-def test_the_public_requests_are_off_by_default_with_no_link(cast, links):
+def test_the_public_requests_are_off_by_default_with_no_link(cast):
     client = Client()
     assert client.get("/requests/").status_code == 404
     home = _text(client.get("/"))

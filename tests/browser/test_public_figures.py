@@ -16,15 +16,6 @@ from .conftest import DESKTOP, PHONE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def links(settings):
-    """The home page's links to the public pages (analysis.public.home_links)."""
-    engine = settings.TEMPLATES[0]
-    processors = [*engine["OPTIONS"]["context_processors"], "analysis.public.home_links"]
-    settings.TEMPLATES = [{**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": processors}},
-                          *settings.TEMPLATES[1:]]
-
-
 def _history(cast):
     replied = [cast.appeal_in("replied") for _ in range(3)]
     services.evaluate(replied[0], actor=cast.fresh(cast.resident), rating="satisfied")
@@ -32,7 +23,7 @@ def _history(cast):
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_a_resident_reads_the_public_figures_and_the_map(cast, live_server, browser, shots, links, device):
+def test_a_resident_reads_the_public_figures_and_the_map(cast, live_server, browser, shots, device):
     FigureSettings.objects.create(public_requests=True)
     light = _history(cast)
     base = live_server.url
