@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .access import mask_name, mask_phone
-from .models import Appeal, AppealEvent, AppealPhoto, Category, CoUnit, TimeLimit
+from .models import Appeal, AppealEvent, AppealPhoto, Category, CoUnit, Question, TimeLimit
 
 
 class CategoryForm(forms.ModelForm):
@@ -36,6 +36,21 @@ class SubcategoryInline(admin.TabularInline):
     extra = 0
     verbose_name = _("subcategory")
     verbose_name_plural = _("subcategories")
+
+
+class QuestionInline(admin.StackedInline):
+    """The extra questions of a category requests are filed under (Open311: its attributes)."""
+
+    model = Question
+    fields = (("order", "code", "datatype", "required", "variable", "active"), ("description", "description_en"),
+              "datatype_description", "options")
+    extra = 0
+    verbose_name = _("extra question")
+    verbose_name_plural = _("extra questions (asked on the resident page, in the API and in Open311)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {"options": forms.Textarea(attrs={"rows": 3, "cols": 40})})
+        return super().get_formset(request, obj, **kwargs)
 
 
 class LevelFilter(admin.SimpleListFilter):
@@ -63,8 +78,13 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ("parent__order", "order", "code")
 
     def get_inlines(self, request, obj):
-        # Two levels only: subcategories are edited on their first-level category.
-        return [SubcategoryInline] if obj is None or obj.parent_id is None else []
+        # Two levels only: subcategories are edited on their first-level category; the questions
+        # belong to a category requests are filed under (one without active subcategories).
+        if obj is None:
+            return [SubcategoryInline, QuestionInline]
+        if obj.parent_id:
+            return [QuestionInline]
+        return [SubcategoryInline] + ([] if obj.children.filter(active=True).exists() else [QuestionInline])
 
 
 @admin.register(TimeLimit)

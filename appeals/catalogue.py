@@ -1,4 +1,4 @@
-"""The category tree held per process (see hubiying.refdata): every intake
+"""The category tree (and each category's questions) held per process (see hubiying.refdata): every intake
 checks the category it names, so that must not cost a query each time."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from hubiying.refdata import Reference
 
-from .models import Category
+from .models import Category, Question
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Catalogue:
     filter_order: list[tuple[Category, bool]] = field(default_factory=list)
     children: dict[int, list[int]] = field(default_factory=dict)  # parent id -> child ids (all)
     parents: set[int] = field(default_factory=set)  # ids of categories with active children
+    questions: dict[int, list[Question]] = field(default_factory=dict)  # category id -> its active questions
 
     def leaf(self, code: object) -> tuple[Category | None, bool]:
         """The active category with this code, and whether requests may be filed under it."""
@@ -48,10 +49,12 @@ def _load() -> Catalogue:
     for parent in (c for c in rows if c.active and not c.parent_id):
         catalogue.filter_order.append((parent, False))
         catalogue.filter_order += [(c, True) for c in rows if c.active and c.parent_id == parent.pk]
+    for question in Question.objects.filter(active=True).order_by("order", "pk"):
+        catalogue.questions.setdefault(question.category_id, []).append(question)
     return catalogue
 
 
-_CATALOGUE = Reference(_load, watch=(Category,))
+_CATALOGUE = Reference(_load, watch=(Category, Question))
 
 
 def catalogue() -> Catalogue:

@@ -18,7 +18,7 @@ from organisations.access import scopes_of
 from organisations.models import Node, Role, Unit
 from organisations.tree import tree
 
-from . import access, search, tracking
+from . import access, questions, search, tracking
 from .catalogue import catalogue
 from .errors import Conflict, Forbidden, Invalid
 from .models import Appeal, AppealPhoto, IdempotencyKey, Status, TimeLimit
@@ -27,10 +27,12 @@ from .workflow import commit, record_event, step_changes, text
 
 R = Role.Name
 # ASCII digits only: \d alone would also accept Arabic-Indic or other scripts' digits.
+# Markup in a description (a tag, a comment, a doctype): refused, as Open311 says; "<" alone is text.
+MARKUP_RE = re.compile(r"<\s*[A-Za-z!/?][^<>]*>")
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$", re.ASCII)
 STAFF_CHANNELS = {Appeal.Channel.HOTLINE, Appeal.Channel.WALK_IN, Appeal.Channel.PATROL, Appeal.Channel.TALK_DAY}
 RESOLVE_RADIUS_KM = 3.0
-TITLE, DESCRIPTION, ADDRESS, NAME, PHONE = 100, 2000, 200, 40, 20  # the longest each may be
+TITLE, DESCRIPTION, ADDRESS, NAME, PHONE = 100, 4000, 200, 40, 20  # the longest each may be
 
 
 def clean_phone(value) -> str:
@@ -105,8 +107,14 @@ def validate(data: dict, *, staff: bool) -> dict:
                          _("Choose the type: question, help, complaint, suggestion or praise.")))
     check("urgency", choice("urgency", Appeal.Urgency.values, Appeal.Urgency.NORMAL,
                             _("Urgency is normal or urgent.")))
-    check("description", lambda: text(data.get("description"), "description", _("a description"),
-                                      max_length=DESCRIPTION))
+    def description():
+        value = text(data.get("description"), "description", _("a description"), max_length=DESCRIPTION)
+        if MARKUP_RE.search(value):
+            raise Invalid(_("The description may not contain web page code (HTML tags): write plain text."),
+                          field="description")
+        return value
+
+    check("description", description)
     check("title", lambda: text(data.get("title"), "title", _("a title"), required=False, max_length=TITLE))
     check("lat", lambda: _coord(data, "lat", -90, 90))
     check("lng", lambda: _coord(data, "lng", -180, 180))
@@ -117,6 +125,11 @@ def validate(data: dict, *, staff: bool) -> dict:
                                max_length=NAME))
     check("anonymous", lambda: _bool(data, "anonymous"))
     check("community", lambda: _community(data.get("community")))
+    if clean["category"] is not None:
+        try:
+            clean["answers"] = questions.clean(clean["category"], data.get("answers"), required=not staff)
+        except Invalid as exc:
+            problems.append(exc)
     faulty = {p.field for p in problems}
     if not faulty & {"lat", "lng", "address", "community"}:
         if (clean["lat"] is None) != (clean["lng"] is None):
@@ -223,7 +236,7 @@ def _distance_km(lat1, lng1, lat2, lng2) -> float:
 def fingerprint(data: dict, actor=None) -> str:
     """The body's digest, bound to the account that sent it: a key replayed by
     someone else is a conflict, never a way to read another person's request."""
-    clean = {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool)) or v is None}
+    clean = {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool, dict)) or v is None}
     clean["\0actor"] = getattr(actor, "pk", None)
     return hashlib.sha256(json.dumps(clean, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -288,7 +301,8 @@ def _insert(clean: dict, *, actor, channel: str, staff: bool, photos) -> Appeal:
     appeal = Appeal(
         tracking_no=tracking.new(now), channel=channel, type=clean["type"], category=clean["category"],
         title=clean["title"], description=clean["description"], urgency=clean["urgency"],
-        status=Status.SUBMITTED, lat=clean["lat"], lng=clean["lng"], address=clean["address"],
+        answers=clean.get("answers") or {}, status=Status.SUBMITTED, lat=clean["lat"], lng=clean["lng"],
+        address=clean["address"],
         node=node, node_path=node.path, owner_node=owner, owner_path=owner.path,
         contact_name=clean["name"], contact_phone=clean["phone"], anonymous=clean["anonymous"],
         submitted_by=resident, created_by=actor if staff else None, created_at=now,

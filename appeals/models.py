@@ -43,6 +43,79 @@ class Category(models.Model):
             raise ValidationError({"parent": _("Categories have two levels only.")})
 
 
+class Question(models.Model):
+    """An extra question the admin asks for one category (e.g. 电梯故障: which
+    building, is anyone trapped). The resident page, the API and Open311 (a
+    service's attributes) all ask it and check the answer the same way
+    (appeals.questions). One without an answer (`variable` off) is information
+    shown with the form."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("Short text")
+        TEXT = "text", _("Long text")
+        NUMBER = "number", _("Number")
+        DATETIME = "datetime", _("Date and time")
+        SINGLE = "singlevaluelist", _("One choice from a list")
+        MULTI = "multivaluelist", _("Several choices from a list")
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions",
+                                 verbose_name=_("category"))
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Letters, digits, - and _; unique in the category."))
+    description = models.CharField(_("question"), max_length=200)
+    description_en = models.CharField(_("English question"), max_length=200, blank=True)
+    datatype = models.CharField(_("answer type"), max_length=16, choices=Datatype.choices,
+                                default=Datatype.STRING)
+    datatype_description = models.CharField(_("hint"), max_length=200, blank=True,
+                                            help_text=_("Shown under the question, e.g. 'the building number'."))
+    variable = models.BooleanField(_("asks for an answer"), default=True,
+                                   help_text=_("Untick for a line of information only."))
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=1)
+    options = models.TextField(
+        _("choices"), blank=True,
+        help_text=_("For the list types: one choice a line, as key=name (e.g. yes=有人被困)."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["category", "order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="question_code_per_category"),
+            models.UniqueConstraint(fields=["category", "order"], name="question_order_per_category"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_list(self) -> bool:
+        return self.datatype in (self.Datatype.SINGLE, self.Datatype.MULTI)
+
+    def values(self) -> list[tuple[str, str]]:
+        """The choices of a list question, (key, name) in their order."""
+        out = []
+        for line in self.options.splitlines():
+            line = line.strip()
+            if line:
+                key, _sep, name = line.partition("=")
+                out.append((key.strip(), (name or key).strip()))
+        return out
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        values = self.values()
+        keys = [k for k, _name in values]
+        if self.is_list and self.variable and not values:
+            raise ValidationError({"options": _("A list question needs its choices, one a line.")})
+        if not self.is_list and values:
+            raise ValidationError({"options": _("Only the list types have choices: leave this empty.")})
+        if len(set(keys)) != len(keys) or any(not k or len(k) > 40 for k in keys):
+            raise ValidationError({"options": _("Each choice needs its own key of at most 40 characters.")})
+
+
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     REGISTERED = "registered", _("Registered")
@@ -152,6 +225,7 @@ class Appeal(models.Model):
         WALK_IN = "walk_in", _("Walk-in")
         PATROL = "patrol", _("Grid patrol")
         TALK_DAY = "talk_day", _("Resident talk day")
+        OPEN311 = "open311", _("Open311 app")
 
     class Result(models.TextChoices):
         RESOLVED = "resolved", _("Resolved")
@@ -168,7 +242,9 @@ class Appeal(models.Model):
     type = models.CharField(_("type"), max_length=12, choices=Type.choices)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, verbose_name=_("category"))
     title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), max_length=2000)
+    description = models.TextField(_("description"), max_length=4000)
+    # The answers to the category's questions (appeals.questions), by question code.
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
     # The search terms of title, description, address and tracking number (appeals.search).
     search_text = models.TextField(default="", blank=True, editable=False)
     urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)

@@ -22,8 +22,8 @@ from rest_framework.utils import html
 
 from organisations.models import Role, Unit
 
-from . import access, intake, services, timeline
-from .models import Appeal, AppealType, EvaluationChannel, Status, Urgency
+from . import access, intake, questions, services, timeline
+from .models import Appeal, AppealType, EvaluationChannel, Question, Status, Urgency
 from .photos import MAX_PHOTOS
 
 # --- Shared pieces -----------------------------------------------------------
@@ -156,16 +156,41 @@ class MeSerializer(serializers.Serializer):
 # --- Reference data --------------------------------------------------------------
 
 
+class QuestionValueSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class QuestionSerializer(serializers.Serializer):
+    """An extra question of a category; answer it in `answers` of POST /api/v1/appeals."""
+
+    code = serializers.CharField()
+    description = serializers.CharField(help_text="The question.")
+    description_en = serializers.CharField()
+    datatype = serializers.ChoiceField(choices=Question.Datatype.choices)
+    datatype_description = serializers.CharField(help_text="A hint on the answer.")
+    variable = serializers.BooleanField(help_text="false: information only, not answered.")
+    required = serializers.BooleanField()
+    order = serializers.IntegerField()
+    values = serializers.SerializerMethodField(help_text="The choices of a list question.")
+
+    @extend_schema_field(QuestionValueSerializer(many=True))
+    def get_values(self, question):
+        return [{"key": k, "name": n} for k, n in question.values()]
+
+
 class CategoryChildSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     name_en = serializers.CharField()
+    questions = serializers.SerializerMethodField(help_text="The extra questions asked for this category.")
+
+    @extend_schema_field(QuestionSerializer(many=True))
+    def get_questions(self, category):
+        return QuestionSerializer(questions.of(category), many=True).data
 
 
-class CategoryTreeSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    name_en = serializers.CharField()
+class CategoryTreeSerializer(CategoryChildSerializer):
     children = CategoryChildSerializer(many=True, source="active_children")
 
 
@@ -178,6 +203,8 @@ class UnitSerializer(serializers.Serializer):
 
 # --- Intake ------------------------------------------------------------------------
 
+# The channels a native API client may name (Open311 apps file through /open311/v2/).
+INTAKE_CHANNELS = [c for c in Appeal.Channel.choices if c[0] != Appeal.Channel.OPEN311]
 PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}|[0-9]{7,8})$"
 
 
@@ -191,7 +218,7 @@ class AppealCreateSerializer(serializers.Serializer):
     )
     type = serializers.ChoiceField(choices=AppealType.choices, default=AppealType.HELP)
     title = text(intake.TITLE, required=False, help_text="Up to 100 characters; the description's start if empty.")
-    description = text(intake.DESCRIPTION, help_text="Up to 2,000 characters.")
+    description = text(intake.DESCRIPTION, help_text="Up to 4,000 characters of plain text (no HTML tags).")
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90, help_text="Latitude (with lng).")
     lng = serializers.FloatField(required=False, min_value=-180, max_value=180, help_text="Longitude (with lat).")
     address = text(intake.ADDRESS, required=False)
@@ -210,8 +237,14 @@ class AppealCreateSerializer(serializers.Serializer):
         help_text="The tree node code of the community, when the resident knows it (an unknown one answers 404).",
     )
     channel = serializers.ChoiceField(
-        choices=Appeal.Channel.choices, default=Appeal.Channel.API,
+        choices=INTAKE_CHANNELS, default=Appeal.Channel.API,
         help_text="hotline, walk_in, patrol and talk_day are for staff registering on a resident's behalf.",
+    )
+    answers = serializers.DictField(
+        required=False, default=dict,
+        child=serializers.JSONField(),
+        help_text="Answers to the category's extra questions (GET /api/v1/categories: `questions`), by "
+                  "question code: text, or a list of keys for a multivaluelist question.",
     )
 
 
@@ -414,6 +447,11 @@ class UrgesSerializer(serializers.Serializer):
     last_at = serializers.DateTimeField(source="last_urged_at", allow_null=True)
 
 
+class AnswerSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    answer = serializers.CharField()
+
+
 class AppealDetailSerializer(serializers.Serializer):
     """One request as the viewer may see it."""
 
@@ -445,11 +483,16 @@ class AppealDetailSerializer(serializers.Serializer):
     reject_reason = serializers.CharField()
     merged_into = serializers.SerializerMethodField()
     pending_extension = serializers.SerializerMethodField(help_text="Staff only: an extension awaiting a decision.")
+    answers = serializers.SerializerMethodField(help_text="The answers to the category's extra questions.")
     photos = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField(
         help_text="The actions the viewer may take now: POST /api/v1/appeals/{id}/{action}."
     )
+
+    @extend_schema_field(AnswerSerializer(many=True))
+    def get_answers(self, appeal):
+        return [{"question": q, "answer": a} for q, a in questions.shown(appeal.category, appeal.answers)]
 
     @extend_schema_field(ContactSerializer)
     def get_contact(self, appeal):

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db.models import Q
 
-from appeals.models import Appeal, Category, TimeLimit
+from appeals.models import Appeal, Category, Question, TimeLimit
 from open311 import keys
 from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role, Unit
@@ -233,6 +233,14 @@ def build_categories(demo: Demo) -> None:
             demo.routes[c_code] = route
             demo.things[c_code] = thing
             demo.weights[c_code] = weight
+    for c_code, rows in catalogue.QUESTIONS.items():
+        for order, (q_code, text, text_en, datatype, required, hint, options, variable) in enumerate(rows, 1):
+            Question.objects.update_or_create(
+                category=demo.categories[c_code], code=q_code,
+                defaults={"description": text, "description_en": text_en, "datatype": datatype,
+                          "required": required, "datatype_description": hint, "options": options,
+                          "variable": variable, "order": order, "active": True},
+            )
     for code in catalogue.LONG_HANDLING:
         TimeLimit.objects.update_or_create(
             step=TimeLimit.Step.HANDLE, category=demo.categories[code], urgency="", appeal_type="",

@@ -84,3 +84,20 @@ def leaves():
     for parent, _name, _en, children in CATEGORIES:
         for child in children:
             yield (parent, *child)
+
+# The extra questions the demo asks for some categories (the admin edits them on
+# the category; Open311 clients read them as the service's attributes):
+# (code, question, English question, datatype, required, hint, options a line each "key=name").
+QUESTIONS = {
+    "WY-DT": [
+        ("notice", "如有人被困在电梯里，请先拨打电梯内的紧急电话或119。", "If someone is trapped, call the lift's "
+         "emergency phone or 119 first.", "string", False, "", "", False),
+        ("building", "哪栋楼、哪个单元的电梯？", "Which building and entrance?", "string", True, "例如：3号楼2单元",
+         "", True),
+        ("trapped", "现在有人被困吗？", "Is anyone trapped now?", "singlevaluelist", True, "",
+         "yes=有人被困\nno=没有人被困", True),
+        ("since", "从什么时候开始停运？", "Since when has it been out of order?", "datetime", False, "", "", True),
+        ("floors", "哪些楼层停不了？", "Which floors can it not reach?", "multivaluelist", False, "可多选",
+         "low=1–6层\nmid=7–12层\nhigh=13层以上", True),
+    ],
+}

@@ -292,6 +292,8 @@ class Planner:
             "contact_name": texts.person_name(rng), "contact_phone": texts.mobile(rng),
             "anonymous": rng.random() < 0.08,
         }
+        if story.category == "WY-DT":  # the category's required questions (catalogue.QUESTIONS)
+            data["answers"] = {"building": f"{b}号楼{u}单元", "trapped": "yes" if "困" in title else "no"}
         if story.resident is not None:
             data["contact_name"] = story.resident.first_name
             data["contact_phone"] = self.demo.phone_of[story.resident.pk]

@@ -187,6 +187,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "appeals.models.Appeal.Channel",
+                            "IntakeChannelEnum": "appeals.serializers.INTAKE_CHANNELS"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "appeals.schema.postprocess"],
 }
 

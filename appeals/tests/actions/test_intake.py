@@ -45,9 +45,9 @@ def test_the_title_defaults_to_the_start_of_the_description(cast):
     assert appeal.title == cast.intake_data()["description"][:30]
 
 
-def test_a_description_of_exactly_2000_characters_is_accepted(cast):
-    appeal, _ = services.create_appeal(cast.intake_data(description="电" * 2000), actor=member(cast, "resident"))
-    assert len(appeal.description) == 2000
+def test_a_description_of_exactly_4000_characters_is_accepted(cast):
+    appeal, _ = services.create_appeal(cast.intake_data(description="电" * 4000), actor=member(cast, "resident"))
+    assert len(appeal.description) == 4000
 
 
 # --- tracking numbers ---------------------------------------------------------------
@@ -162,7 +162,8 @@ BAD_INPUT = [
     ("arabic-indic digits", {"contact_phone": "١٣٨٩٩٩١٢٣٤٥"}, "contact_phone"),
     ("missing description", {"description": ""}, "description"),
     ("blank description", {"description": "   "}, "description"),
-    ("too-long description", {"description": "电" * 2001}, "description"),
+    ("too-long description", {"description": "电" * 4001}, "description"),
+    ("markup in the description", {"description": "楼道灯坏了<script>alert(1)</script>"}, "description"),
     ("description not text", {"description": ["a"]}, "description"),
     ("too-long title", {"title": "题" * 101}, "title"),
     ("unknown category", {"category": "NOPE"}, "category"),

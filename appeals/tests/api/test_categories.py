@@ -12,4 +12,5 @@ def test_categories_are_a_two_level_tree_of_active_ones(cast, api):
     assert [c["code"] for c in body] == ["SZ", "WY"]
     property_ = body[1]
     assert property_["name"] == "物业管理" and property_["name_en"] == "Property management"
-    assert property_["children"] == [{"code": "WY-DT", "name": "电梯故障", "name_en": "Lift fault"}]
+    assert property_["children"] == [{"code": "WY-DT", "name": "电梯故障", "name_en": "Lift fault",
+                                     "questions": []}]

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from appeals import services
+from appeals.models import Appeal
 from conftest import deliver
 
 from .conftest import png
@@ -91,7 +92,9 @@ def test_opening_a_notification_marks_it_read_and_shows_its_request(as_user, cas
 
 
 def test_user_text_is_escaped_on_the_staff_page(as_user, cast):
-    appeal = cast.appeal_in("signed", title="<b>标题</b>", description="<img src=x onerror=alert(1)>")
+    appeal = cast.appeal_in("signed", title="<b>标题</b>")
+    # Intake refuses markup now; a row from before (or from elsewhere) is still shown as text.
+    Appeal.objects.filter(pk=appeal.pk).update(description="<img src=x onerror=alert(1)>")
     body = page(as_user(cast.handler), appeal).content.decode()
     assert "<img src=x" not in body and "&lt;img src=x" in body
     assert "<b>标题</b>" not in body
