@@ -344,15 +344,17 @@ def _record_evaluation(appeal: Appeal, actor, rule: str, role: str, *, rating: s
 
 @transaction.atomic
 def evaluate(appeal: Appeal, *, actor=None, token: str | None = None, rating: str, comment: str = "",
-             channel: str = EvaluationChannel.PAGE) -> Appeal:
+             channel: str = EvaluationChannel.PAGE, proof: str | None = None) -> Appeal:
     """The resident rates the reply: signed in (`actor`), or proven by the
-    request's private token. A rating other than dissatisfied closes it."""
+    request's private token (`proof` "client": an app that filed it for the
+    resident holds it). A rating other than dissatisfied closes it."""
     appeal, role = load(appeal, actor, "evaluate", token=token)
     rating, comment = _evaluation_fields(rating, comment)
     if channel not in (EvaluationChannel.PAGE, EvaluationChannel.API):
         raise Invalid(_("Unknown channel."), field="channel")
     _record_evaluation(appeal, None if token is not None else actor, "evaluate", role, rating=rating,
-                       comment=comment, channel=channel, proof="token" if token is not None else "account")
+                       comment=comment, channel=channel,
+                       proof=proof or ("token" if token is not None else "account"))
     return appeal
 
 
@@ -416,6 +418,24 @@ def supervise(appeal: Appeal, *, actor, content: str) -> Appeal:
            changes={"supervised": True, "supervise_due": due.due,
                     "deadline_estimated": appeal.deadline_estimated or due.estimated},
            data={"due": due.due.isoformat()})
+    return appeal
+
+
+COMMENT = 2000  # the longest comment a resident adds to their request
+
+
+@transaction.atomic
+def add_resident_comment(appeal: Appeal, *, content: str, via: str) -> Appeal:
+    """The resident adds to their own request while it is open, through an app
+    that proves them (`via`: how, e.g. the Open311 client's name). On the
+    timeline with the resident's words for staff and the resident only; the
+    holder of the request is told."""
+    appeal = Appeal.objects.select_related("category", "unit", "owner_node", "node").get(pk=appeal.pk)
+    if appeal.status not in TRANSITIONS["comment"].sources:
+        raise WrongState(_("This request is “%(status)s”: it takes no more comments. Call the hotline "
+                           "about it if needed.") % {"status": appeal.get_status_display()})
+    content = text(content, "description", _("the comment"), max_length=COMMENT)
+    commit(appeal, None, "comment", role=R.RESIDENT, note=content, data={"via": via})
     return appeal
 
 

@@ -39,6 +39,7 @@ EVENT_LABELS = {
     "urge": gettext_lazy("Urged"),
     "supervise": gettext_lazy("Put under supervision"),
     "note": gettext_lazy("Internal note"),
+    "comment": gettext_lazy("The resident added information"),
     "escalate": gettext_lazy("Escalated"),
     "recalculate": gettext_lazy("Deadlines recalculated"),
     "reassign": gettext_lazy("Dispatching level changed"),
@@ -52,7 +53,7 @@ CHANNEL_LABELS = {
     EvaluationChannel.CALLBACK: gettext_lazy("recorded by call-back"),
 }
 # What the resident wrote on their own events: shown back to them once proven.
-RESIDENT_TEXT = {"evaluate", "withdraw"}
+RESIDENT_TEXT = {"evaluate", "withdraw", "comment"}
 
 
 def public_place(appeal: Appeal):
@@ -116,15 +117,16 @@ def public_timeline(appeal: Appeal, *, resident: bool = False) -> list[Entry]:
     once proven (`resident`), also reads back their own words and photos."""
     events = appeal.events.filter(public=True).select_related("actor_unit")
     photos = _photos_by_event(appeal) if resident else {}
-    entries = []
-    for event in events:
-        shown = event.action in ("reply", "reject") or (resident and event.action in RESIDENT_TEXT)
-        entries.append(Entry(
-            action=event.action, label=label(event.action), at=event.at, status=event.get_to_status_display(),
-            unit=unit_of(event), text=event.note if shown else "", details=_details(event),
-            photos=photos.get(event.pk, []),
-        ))
-    return entries
+    return [public_entry(event, resident=resident, photos=photos.get(event.pk, [])) for event in events]
+
+
+def public_entry(event: AppealEvent, *, resident: bool = False, photos=()) -> Entry:
+    """One public event as `public_timeline` shows it (the caller checks `event.public`)."""
+    shown = event.action in ("reply", "reject") or (resident and event.action in RESIDENT_TEXT)
+    return Entry(
+        action=event.action, label=label(event.action), at=event.at, status=event.get_to_status_display(),
+        unit=unit_of(event), text=event.note if shown else "", details=_details(event), photos=list(photos),
+    )
 
 
 def staff_timeline(appeal: Appeal) -> list[Entry]:
@@ -141,6 +143,10 @@ def staff_timeline(appeal: Appeal) -> list[Entry]:
             details.append(str(CHANNEL_LABELS[data["channel"]]))
         if event.action == "evaluate" and data.get("proof") == "token":
             details.append(_("proven by the private link"))
+        if event.action == "evaluate" and data.get("proof") == "client":
+            details.append(_("through the app that filed it for the resident"))
+        if event.action == "comment" and data.get("via"):
+            details.append(_("through %(app)s") % {"app": data["via"]})
         if event.action == "callback" and data.get("reached") is False:
             details.append(_("the resident could not be reached"))
         if event.action == "register" and data.get("on_behalf"):

@@ -97,6 +97,8 @@ TRANSITIONS: dict[str, Rule] = dict([
     _rule("withdraw", BEFORE_REPLY, S.WITHDRAWN, R.RESIDENT),
     _rule("urge", BEFORE_REPLY, None, R.SUPERVISOR),
     _rule("supervise", OPEN, None, R.SUPERVISOR),
+    # The resident adds to their request through an app that proves them (Open311: the client that filed it).
+    _rule("comment", OPEN, None),
     _rule("note", ALL, None, R.GRID_WORKER, R.HANDLER, access.CO_HANDLER, R.DISPATCHER, R.SUPERVISOR),
     _rule("recalculate", ALL, None),
     # The tree moved under the request (appeals.paths, written in bulk in the move's transaction).

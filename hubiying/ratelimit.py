@@ -70,8 +70,10 @@ def _file_lock(folder: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def hit(scope: str, ident: str) -> Verdict:
+def hit(scope: str, ident: str, uses: int | None = None) -> Verdict:
+    """One use of `scope` by `ident`; `uses` replaces the scope's number of uses per period."""
     limit, period = settings.HUBIYING_RATE_LIMITS[scope]
+    limit = uses if uses is not None else limit
     now = time.time()
     window = int(now // period)
     # The client or account name hashed: any text makes a short, safe cache key.

@@ -267,7 +267,8 @@ HUBIYING_RATE_LIMITS = {
     "sign-in": (20, 300),  # token and login attempts per client
     "sign-in-user": (10, 900),  # attempts per account name, from anywhere
     "public-map": (30, 600),  # public map and list choices not cached yet, per client
-    "open311-read": (120, 60),  # Open311 GeoReport reads, per client
+    "open311-read": (120, 60),  # Open311 GeoReport reads, per client key (else per address)
+    "open311-write": (600, 3600),  # Open311 requests and updates filed, per client key
 }
 
 # Open311: the jurisdiction_id this deployment answers to (any other is 404).

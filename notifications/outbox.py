@@ -30,7 +30,7 @@ TO_RESIDENT = {"reply", "reject"}
 # The resident's phone hears of these, with the request's private link.
 SMS_TO_RESIDENT = {"submit", "reply"}
 # Actions that may tell someone; the others' events are born delivered and cost no outbox round.
-MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | SMS_TO_RESIDENT | {"evaluate", "withdraw"}
+MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | SMS_TO_RESIDENT | {"evaluate", "withdraw", "comment"}
 
 
 def may_tell(action: str) -> bool:
@@ -80,10 +80,11 @@ def recipients(event, people: People | None = None) -> list:
         return []  # already dispatched or resolved (on the spot) by the time it is delivered
     to_dispatchers = event.action in TO_DISPATCHERS or (
         event.action == "evaluate" and event.data.get("rating") == "dissatisfied"
-    ) or (event.action in ("urge", "supervise") and (event.to_status in DISPATCH_STAGE or not appeal.unit_id))
+    ) or (event.action in ("urge", "supervise", "comment")
+          and (event.to_status in DISPATCH_STAGE or not appeal.unit_id))
     if to_dispatchers:
         told = people.dispatchers_for(appeal.owner_node)
-    elif event.action in TO_HANDLERS and appeal.unit_id:
+    elif (event.action in TO_HANDLERS or event.action == "comment") and appeal.unit_id:
         unit_ids = [appeal.unit_id]
         if event.action in ("dispatch", "reopen"):  # the co-units take part (again)
             unit_ids += list(event.data.get("co_units") or [])

@@ -13,7 +13,7 @@ def _show(request, client: ApiClient, key: str) -> None:
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "contact", "active", "created_at", "last_used_at"]
+    list_display = ["name", "contact", "active", "hourly_limit", "created_at", "last_used_at"]
     list_filter = ["active"]
     search_fields = ["name", "contact"]
     readonly_fields = ["created_at", "last_used_at"]

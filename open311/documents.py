@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from analysis.hotspots import located
 from analysis.privacy import shown_title
+from appeals import questions
 from appeals.forms import category_label
 from appeals.models import Appeal, Category, Status
-from appeals.timeline import public_place, public_timeline
+from appeals.timeline import Entry, public_entry, public_place, public_timeline
 from organisations.tree import tree
 
 from .formats import moment
@@ -49,7 +50,7 @@ def service(category: Category) -> dict:
         "service_name": category_label(category),
         "description": (f"{category_label(category.parent)} › " if category.parent_id else "")
         + category_label(category),
-        "metadata": False,
+        "metadata": bool(questions.of(category)),
         "type": "realtime",
         "keywords": ", ".join(names),
         "group": category_label(category.parent) if category.parent_id else "",
@@ -57,7 +58,20 @@ def service(category: Category) -> dict:
 
 
 def definition(category: Category) -> dict:
-    return {"service_code": category.code, "attributes": []}
+    """The service's extra questions as the spec's attributes (order 1, 2, … as the admin ordered them)."""
+    return {"service_code": category.code, "attributes": [
+        {
+            "variable": question.variable,
+            "code": question.code,
+            "datatype": question.datatype,
+            "required": question.required and question.variable,
+            "datatype_description": question.datatype_description,
+            "order": order,
+            "description": questions.label(question),
+            **({"values": [{"key": k, "name": n} for k, n in question.values()]} if question.is_list else {}),
+        }
+        for order, question in enumerate(questions.of(category), start=1)
+    ]}
 
 
 def _status_notes(appeal: Appeal) -> str:
@@ -103,14 +117,7 @@ def request(appeal: Appeal, *, extensions: bool = False) -> dict:
 
 def _extended(appeal: Appeal) -> dict:
     """The rich state, the evaluation and the public timeline as notes."""
-    notes = []
-    for entry in public_timeline(appeal):
-        words = " · ".join([entry.label] + ([entry.unit] if entry.unit else []) + entry.details)
-        notes.append({
-            "datetime": moment(entry.at),
-            "description": f"{words}: {entry.text}" if entry.text else words,
-            "type": entry.action,
-        })
+    notes = [{"datetime": moment(e.at), "description": _words(e), "type": e.action} for e in public_timeline(appeal)]
     return {
         "hubiying_status": appeal.status,
         "hubiying_status_name": appeal.get_status_display(),
@@ -118,4 +125,24 @@ def _extended(appeal: Appeal) -> dict:
         "rating_name": appeal.get_rating_display() if appeal.rating else "",
         "merged_into": appeal.merged_into.tracking_no if appeal.merged_into_id else "",
         "notes": notes,
+    }
+
+
+def _words(entry: Entry) -> str:
+    """A public timeline entry in one line: what happened, the unit, the details, the public text."""
+    words = " · ".join([entry.label] + ([entry.unit] if entry.unit else []) + entry.details)
+    return f"{words}: {entry.text}" if entry.text else words
+
+
+def update(event) -> dict:
+    """A public timeline event as an update (servicerequestupdates): its id, the
+    request, open or closed after it, and what the public timeline says of it."""
+    return {
+        "update_id": str(event.pk),
+        "service_request_id": event.appeal.tracking_no,
+        "status": STATUS.get(event.to_status, OPEN),
+        "updated_datetime": moment(event.at),
+        "description": _words(public_entry(event)),
+        "media_url": "",
+        "external_status_code": event.to_status,
     }

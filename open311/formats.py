@@ -22,6 +22,7 @@ FORMATS = {XML: "text/xml", JSON: "application/json"}
 ITEM_NAMES = {
     "services": "service", "service_requests": "request", "attributes": "attribute", "values": "value",
     "endpoints": "endpoint", "formats": "format", "notes": "note", "errors": "error",
+    "service_request_updates": "request_update",
 }
 
 
@@ -64,7 +65,7 @@ def respond(fmt: str, root: str, value, status: int = 200) -> HttpResponse:
     return HttpResponse(body, status=status, content_type=f"{FORMATS[fmt]}; charset=utf-8")
 
 
-def errors(fmt: str, status: int, description: str) -> HttpResponse:
+def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     """The spec's error document: <errors><error><code/><description/></error></errors>
-    or a JSON array of {code, description}."""
-    return respond(fmt, "errors", [{"code": status, "description": str(description)}], status=status)
+    or a JSON array of {code, description}, one error for each problem."""
+    return respond(fmt, "errors", [{"code": status, "description": str(d)} for d in descriptions], status=status)
