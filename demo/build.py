@@ -57,6 +57,7 @@ class Demo:
     residents: list = field(default_factory=list)
     home_of: dict[int, tuple[Community, Node]] = field(default_factory=dict)  # resident pk -> home
     phone_of: dict[int, str] = field(default_factory=dict)  # resident pk -> the mobile they give
+    api_client: ApiClient | None = None  # the Open311 client the demo's app requests come from
 
 
 # --- Accounts ----------------------------------------------------------------
@@ -301,11 +302,12 @@ def build_accounts(demo: Demo, password: str, rng: random.Random) -> None:
 DEMO_API_KEY = "demo-open311-key"  # the README lists it with the demo accounts
 
 
-def build_api_client() -> None:
+def build_api_client(demo: Demo) -> None:
     """The demo's Open311 client application (its key is public: a demo only)."""
     client = ApiClient.objects.filter(key_hash=keys.digest(DEMO_API_KEY)).first() or ApiClient()
     client.name, client.contact, client.active = "演示客户端 (demo client)", "demo", True
     keys.issue(client, DEMO_API_KEY)
+    demo.api_client = client
 
 
 def _community(demo: Demo, code: str) -> Community:

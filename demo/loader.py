@@ -45,7 +45,7 @@ def load(*, password: str, requests: int = 500, seed: int = SEED) -> dict:
         build.build_units(demo)
         build.build_categories(demo)
         build.build_accounts(demo, password, rng)
-        build.build_api_client()
+        build.build_api_client(demo)
         now = timezone.now()
         calendar = stories.MemoCalendar(WorkCalendar.load())
         planner = stories.Planner(demo, rng, now, calendar)

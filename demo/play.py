@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from appeals import intake, residents, services
 from appeals.models import Appeal
+from open311.models import FiledRequest
 from organisations.access import scopes_of
 
 from .build import Demo
@@ -35,6 +37,8 @@ class Player:
                                           content=content)
         else:
             appeal, _created = intake.create_appeal(story.data, actor=story.author, channel=story.channel)
+            if story.channel == Appeal.Channel.OPEN311:
+                FiledRequest.objects.create(appeal=appeal, client=self.demo.api_client, token=secrets.token_urlsafe(18))
         for step, at in zip(story.steps, story.times[1:], strict=True):
             self.clock.at = at
             appeal = self.perform(story, appeal, step)

@@ -241,6 +241,10 @@ class Planner:
             channel = weighted(rng, [("patrol", 60), ("walk_in", 25), ("talk_day", 15)])
         else:
             channel = weighted(rng, CHANNELS)
+        if channel == "api":
+            # Every other app request comes from the demo's Open311 client (no draw: the demo stays the same).
+            self._apps = getattr(self, "_apps", 0) + 1
+            channel = "open311" if self._apps % 2 == 0 else "api"
         story.channel = channel
         community = story.community
         if channel == "web" and (kind == "withdrawn" or rng.random() < 0.5):
@@ -623,7 +627,7 @@ class Planner:
         return warn, due
 
     def simulate(self, story: Story, t0: datetime) -> list[datetime]:
-        intake_actor = "resident" if story.channel in ("web", "api") else (
+        intake_actor = "resident" if story.channel in ("web", "api", "open311") else (
             "hotline" if story.channel == "hotline" else "staff")
         t = self.snap(t0, intake_actor, story.intake_jitter)
         times = [t]
