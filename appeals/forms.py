@@ -16,6 +16,8 @@ import re
 from collections import defaultdict
 
 from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -23,11 +25,11 @@ from organisations.access import dispatchable_units
 from organisations.models import Node
 from organisations.tree import tree
 
-from . import intake
+from . import intake, questions
 from .catalogue import catalogue
 from .errors import ActionError
 from .intake import STAFF_CHANNELS
-from .models import Appeal, Category
+from .models import Appeal, Category, Question
 from .photos import MAX_PHOTOS
 from .services import REASON, TRACKING_REASON_LENGTH
 
@@ -122,10 +124,14 @@ class ServiceForm(forms.Form):
                 self.fields[name].widget.attrs["aria-required"] = "true"
                 self.fields[name].marked = True
 
+    def service_field(self, field: str | None) -> str | None:
+        """The form field that shows a problem the service names `field` (None: the form's top)."""
+        name = FIELD_ALIASES.get(field or "", field)
+        return name if name in self.fields else None
+
     def add_service_error(self, exc: ActionError) -> None:
         for field, detail in exc.errors:
-            name = FIELD_ALIASES.get(field or "", field)
-            name = name if name in self.fields else None
+            name = self.service_field(field)
             if name is None or detail not in self.errors.get(name, []):
                 self.add_error(name, detail)
 
@@ -136,6 +142,65 @@ class ServiceForm(forms.Form):
 
 def _text_input(**attrs):
     return forms.TextInput(attrs=attrs)
+
+
+# --- A category's extra questions (appeals.questions) ----------------------------
+
+ANSWER_PREFIX = "answer__"
+MANY_CHOICES = 5  # a one-choice question with more choices than this is a list to pick from
+
+
+def answers_shown(appeal: Appeal) -> list[tuple[str, str]]:
+    """(question, answer) as the pages show them (appeals.questions.shown), a
+    time as people write it ("2026-12-01 08:30") rather than in ISO 8601."""
+    answers = dict(appeal.answers or {})
+    for question in questions.of(appeal.category):
+        value = answers.get(question.code)
+        if question.datatype == Question.Datatype.DATETIME and isinstance(value, str):
+            moment = parse_datetime(value)
+            if moment is not None:
+                moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+                answers[question.code] = moment.strftime("%Y-%m-%d %H:%M")
+    return questions.shown(appeal.category, answers)
+
+
+class Choices(forms.Field):
+    """The keys ticked for a several-choices question, as sent (the service checks them)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        items = value if isinstance(value, (list, tuple)) else [value]
+        return [str(v).strip() for v in items if str(v).strip()]
+
+
+def answer_name(category: Category, question: Question) -> str:
+    return f"{ANSWER_PREFIX}{category.code}__{question.code}"
+
+
+def answer_field(question: Question) -> forms.Field:
+    """One question's form field. Every one is optional for the form: the
+    service says what is missing or wrong, in the words of the question."""
+    D = Question.Datatype
+    kwargs = {"label": questions.label(question), "required": False,
+              "help_text": question.datatype_description}
+    if question.datatype == D.TEXT:
+        return Text(limit=questions.LONG, rows=3, **kwargs)
+    if question.datatype == D.NUMBER:
+        return forms.CharField(widget=_text_input(inputmode="decimal"), **kwargs)
+    if question.datatype == D.DATETIME:
+        # As the browser sends it ("2026-12-01T08:30"): appeals.questions reads that.
+        return forms.CharField(widget=forms.TextInput(attrs={"type": "datetime-local"}), **kwargs)
+    if question.datatype == D.SINGLE:
+        values = question.values()
+        if len(values) > MANY_CHOICES:
+            return forms.CharField(widget=forms.Select(choices=[("", _("Choose one"))] + values), **kwargs)
+        return forms.CharField(widget=forms.RadioSelect(choices=values), **kwargs)
+    if question.datatype == D.MULTI:
+        return Choices(widget=forms.CheckboxSelectMultiple(choices=question.values()), **kwargs)
+    return Text(limit=questions.SHORT, **kwargs)
 
 
 class IntakeFields(ServiceForm):
@@ -153,10 +218,66 @@ class IntakeFields(ServiceForm):
         widget=_text_input(autocomplete="street-address"),
     )
     MARKED = ("category", "description")
+    # Whether the service requires the answers of the required questions (not for staff).
+    ANSWERS_REQUIRED = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].widget.choices = category_choices()
+        self._add_questions()
+
+    def _add_questions(self) -> None:
+        """One field per question of each leaf category that asks any, right
+        after the category; `question_groups` is what includes/questions.html shows."""
+        known = catalogue()
+        self.answer_fields: dict[str, dict[str, str]] = {}  # category code -> {question code: field name}
+        self.question_groups: list[dict] = []
+        added: dict[str, forms.Field] = {}
+        for category, _child in known.filter_order:
+            asked = questions.of(category)
+            if category.pk in known.parents or not asked:
+                continue
+            names, items = {}, []
+            for question in asked:
+                if not question.variable:
+                    items.append({"text": questions.label(question)})
+                    continue
+                name = answer_name(category, question)
+                field = added[name] = answer_field(question)
+                if question.required and self.ANSWERS_REQUIRED:
+                    field.marked = True
+                    if not field.widget.use_fieldset:  # a group of choices says it in its legend
+                        field.widget.attrs["aria-required"] = "true"
+                names[question.code] = name
+                items.append({"name": name})
+            self.answer_fields[category.code] = names
+            self.question_groups.append({"category": category, "items": items})
+        if added:
+            fields = list(self.fields.items())
+            at = [name for name, _f in fields].index("category") + 1
+            self.fields = dict(fields[:at] + list(added.items()) + fields[at:])
+        for group in self.question_groups:
+            for item in group["items"]:
+                if "name" in item:
+                    item["field"] = self[item.pop("name")]
+
+    def chosen_answer_fields(self) -> dict[str, str]:
+        """{question code: field name} of the category chosen."""
+        code = getattr(self, "cleaned_data", {}).get("category")
+        return self.answer_fields.get(code, {}) if isinstance(code, str) else {}
+
+    def service_field(self, field: str | None) -> str | None:
+        prefix = questions.FIELD.format(code="")  # "answers.": the chosen category's question
+        if field and field.startswith(prefix):
+            return self.chosen_answer_fields().get(field.removeprefix(prefix))
+        return super().service_field(field)
+
+    def service_data(self) -> dict:
+        data = {name: value for name, value in super().service_data().items()
+                if not name.startswith(ANSWER_PREFIX)}
+        data["answers"] = {code: self.cleaned_data[name] for code, name in self.chosen_answer_fields().items()
+                           if self.cleaned_data.get(name) not in (None, "", [])}
+        return data
 
 
 class SubmitForm(IntakeFields):
@@ -191,6 +312,8 @@ STAFF_CHANNEL_CHOICES = [(c.value, c.label) for c in Appeal.Channel if c in STAF
 
 class StaffIntakeForm(IntakeFields):
     """Staff register a request on a resident's behalf, or handle it on the spot."""
+
+    ANSWERS_REQUIRED = False  # staff ask what they can (appeals.questions.clean)
 
     channel = forms.ChoiceField(label=_("How did it come in?"), choices=STAFF_CHANNEL_CHOICES,
                                 widget=forms.RadioSelect)

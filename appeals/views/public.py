@@ -29,6 +29,7 @@ from ..forms import (
     ResidentWithdrawForm,
     SubmitForm,
     TrackForm,
+    answers_shown,
 )
 from ..intake import clean_phone
 from ..models import Appeal, AppealPhoto, EvaluationChannel
@@ -167,6 +168,8 @@ def _track_context(appeal: Appeal, *, resident: bool, **extra) -> dict:
         "hotline": residents.hotline(),
         # A title the resident typed (one made from the description's start says nothing more).
         "own_title": appeal.title if resident and not appeal.description.startswith(appeal.title) else "",
+        # The answers to the category's questions: the resident's own words (they may say where one lives).
+        "answers": answers_shown(appeal) if resident else [],
         **extra,
     }
 

@@ -36,7 +36,7 @@ from ..access import contact_for, may_see_contact, visible_appeals
 from ..catalogue import catalogue
 from ..catalogue import forget as forget_categories
 from ..errors import ActionError
-from ..forms import ACTION_BUTTONS, ACTION_DONE, ACTION_FORMS, StaffIntakeForm, category_label
+from ..forms import ACTION_BUTTONS, ACTION_DONE, ACTION_FORMS, StaffIntakeForm, answers_shown, category_label
 from ..models import TERMINAL, Appeal, AppealPhoto, CoUnit, Status
 from ..templatetags.hby import category_name
 from ..timeline import staff_timeline
@@ -320,6 +320,7 @@ def _detail(request, appeal: Appeal, *, contact: dict | None = None):
         "timeline": staff_timeline(appeal),
         "photos": submitted,
         "co_parts": access.co_parts(appeal),
+        "answers": answers_shown(appeal),
         "contact": contact,
         "may_reveal": contact["masked"] and bool(appeal.contact_phone) and may_see_contact(user, appeal),
         "main_actions": main,

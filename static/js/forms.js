@@ -1,8 +1,10 @@
 /* Hubiying forms: a character count under every text field that has a limit
  * ([data-maxlength]: the server refuses longer text, it never cuts it), small
  * previews of the photos chosen ([data-photo-preview]), and the error summary
- * brought into view after a refused submission. Without JavaScript the forms
- * work the same, with the server's messages. */
+ * brought into view after a refused submission, and the extra questions of
+ * the chosen category only ([data-questions-for]: the others are hidden and
+ * disabled, so not sent). Without JavaScript the forms work the same, with
+ * the server's messages (and every category's questions, each named). */
 (function () {
   "use strict";
   var lang = (document.documentElement.lang || "zh-hans").toLowerCase();
@@ -60,6 +62,23 @@
     });
   }
 
+  function questions() {
+    document.querySelectorAll("form").forEach(function (form) {
+      var groups = form.querySelectorAll("[data-questions-for]");
+      var select = form.querySelector("select[name=category]");
+      if (!groups.length || !select) return;
+      function update() {
+        groups.forEach(function (group) {
+          var chosen = group.getAttribute("data-questions-for") === select.value;
+          group.hidden = !chosen;
+          group.disabled = !chosen;
+        });
+      }
+      select.addEventListener("change", update);
+      update();
+    });
+  }
+
   function summary() {
     var box = document.querySelector("[data-error-summary]");
     if (box) {
@@ -71,6 +90,7 @@
   function init() {
     counters();
     previews();
+    questions();
     summary();
   }
 
