@@ -16,8 +16,6 @@ import re
 from collections import defaultdict
 
 from django import forms
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -148,20 +146,6 @@ def _text_input(**attrs):
 
 ANSWER_PREFIX = "answer__"
 MANY_CHOICES = 5  # a one-choice question with more choices than this is a list to pick from
-
-
-def answers_shown(appeal: Appeal) -> list[tuple[str, str]]:
-    """(question, answer) as the pages show them (appeals.questions.shown), a
-    time as people write it ("2026-12-01 08:30") rather than in ISO 8601."""
-    answers = dict(appeal.answers or {})
-    for question in questions.of(appeal.category):
-        value = answers.get(question.code)
-        if question.datatype == Question.Datatype.DATETIME and isinstance(value, str):
-            moment = parse_datetime(value)
-            if moment is not None:
-                moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-                answers[question.code] = moment.strftime("%Y-%m-%d %H:%M")
-    return questions.shown(appeal.category, answers)
 
 
 class Choices(forms.Field):

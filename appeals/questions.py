@@ -128,9 +128,19 @@ def clean(category: Category | None, raw, *, required: bool = True) -> dict:
     return answers
 
 
+def _readable(question: Question | None, value: str) -> str:
+    """A stored time as people write it ("2026-12-01 08:30"); anything else as it is."""
+    if question is not None and question.datatype == D.DATETIME:
+        moment = parse_datetime(value)
+        if moment is not None:
+            return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
 def shown(category: Category | None, answers: dict) -> list[tuple[str, str]]:
     """The answers as people read them: (question, answer), in the questions'
-    order; answers to questions since removed keep their code as the question."""
+    order, choices by their names and times as people write them; answers to
+    questions since removed keep their code as the question."""
     if not answers:
         return []
     questions = {q.code: q for q in of(category)}
@@ -140,5 +150,6 @@ def shown(category: Category | None, answers: dict) -> list[tuple[str, str]]:
         value = answers[code]
         names = dict(question.values()) if question is not None else {}
         items = value if isinstance(value, list) else [value]
-        rows.append((label(question) if question else code, "、".join(names.get(v, v) for v in items)))
+        rows.append((label(question) if question else code,
+                     "、".join(names.get(v, _readable(question, v)) for v in items)))
     return rows

@@ -30,8 +30,8 @@ class BadInput(Exception):
 
 def endpoint(*methods: str):
     """The format (xml by default), the method, the jurisdiction, and any
-    BadInput as the spec's errors. Writing endpoints are exempt from CSRF:
-    they are called by applications with an api_key, never with a session."""
+    BadInput as the spec's errors. Exempt from CSRF: applications call them
+    with an api_key, never with a session (and a wrong method is a 405 here)."""
 
     allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
 
@@ -55,7 +55,7 @@ def endpoint(*methods: str):
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
-        return csrf_exempt(wrapped) if "POST" in methods else wrapped
+        return csrf_exempt(wrapped)
 
     return decorate
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from organisations.access import scopes_of
 from organisations.models import Role
 
-from .. import access, photos, residents, services, tracking
+from .. import access, photos, questions, residents, services, tracking
 from ..errors import ActionError, TooMany
 from ..forms import (
     CodeForm,
@@ -29,7 +29,6 @@ from ..forms import (
     ResidentWithdrawForm,
     SubmitForm,
     TrackForm,
-    answers_shown,
 )
 from ..intake import clean_phone
 from ..models import Appeal, AppealPhoto, EvaluationChannel
@@ -169,7 +168,7 @@ def _track_context(appeal: Appeal, *, resident: bool, **extra) -> dict:
         # A title the resident typed (one made from the description's start says nothing more).
         "own_title": appeal.title if resident and not appeal.description.startswith(appeal.title) else "",
         # The answers to the category's questions: the resident's own words (they may say where one lives).
-        "answers": answers_shown(appeal) if resident else [],
+        "answers": questions.shown(appeal.category, appeal.answers) if resident else [],
         **extra,
     }
 

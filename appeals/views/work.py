@@ -31,12 +31,12 @@ from organisations.models import Role
 from organisations.tree import forget as forget_places
 from organisations.tree import tree, unit_names
 
-from .. import access, intake, photos, search, services
+from .. import access, intake, photos, questions, search, services
 from ..access import contact_for, may_see_contact, visible_appeals
 from ..catalogue import catalogue
 from ..catalogue import forget as forget_categories
 from ..errors import ActionError
-from ..forms import ACTION_BUTTONS, ACTION_DONE, ACTION_FORMS, StaffIntakeForm, answers_shown, category_label
+from ..forms import ACTION_BUTTONS, ACTION_DONE, ACTION_FORMS, StaffIntakeForm, category_label
 from ..models import TERMINAL, Appeal, AppealPhoto, CoUnit, Status
 from ..templatetags.hby import category_name
 from ..timeline import staff_timeline
@@ -320,7 +320,7 @@ def _detail(request, appeal: Appeal, *, contact: dict | None = None):
         "timeline": staff_timeline(appeal),
         "photos": submitted,
         "co_parts": access.co_parts(appeal),
-        "answers": answers_shown(appeal),
+        "answers": questions.shown(appeal.category, appeal.answers),
         "contact": contact,
         "may_reveal": contact["masked"] and bool(appeal.contact_phone) and may_see_contact(user, appeal),
         "main_actions": main,
