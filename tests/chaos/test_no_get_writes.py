@@ -57,6 +57,12 @@ def test_no_public_page_or_answer_writes_anything(cast):
     deliver()
     number, token = appeal.tracking_no, residents.token_for(appeal)
     photo = AppealPhoto.objects.get(appeal=appeal).token
+    # A client that filed it reads with its key: a read records nothing, not even the key's use.
+    from open311 import keys
+    from open311.models import ApiClient, FiledRequest
+
+    key = keys.issue(ApiClient(name="reader"))
+    FiledRequest.objects.create(appeal=appeal, client=ApiClient.objects.get(), token="tok-1")
     pages = ["/", "/submit/", "/track/", f"/track/?no={number}", "/track/mine/", f"/track/{number}/",
              f"/track/{number}/code/", f"/track/{number}/{token}/", f"/track/{number}/{token}/evaluate/",
              f"/track/{number}/{token}/withdraw/", f"/track/{number}/{token}/photos/{photo}/",
@@ -65,7 +71,9 @@ def test_no_public_page_or_answer_writes_anything(cast):
              "/figures/HTB-Z-HC/embed.json", "/requests/",
              "/open311/v2/discovery.xml", "/open311/v2/services.json", "/open311/v2/services/WY-DT.xml",
              f"/open311/v2/requests.xml?service_request_id={number}&extensions=true",
-             f"/open311/v2/requests/{number}.json?extensions=true", "/open311/v2/requests.json"]
+             f"/open311/v2/requests/{number}.json?extensions=true", "/open311/v2/requests.json",
+             f"/open311/v2/requests.json?api_key={key}", f"/open311/v2/servicerequestupdates.xml?api_key={key}",
+             "/open311/v2/tokens/tok-1.json", "/open311/v2/openapi.json"]
     answers = ["/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
                f"/api/v1/track/{number}/photos/{photo}?token={token}", "/api/v1/schema"]
     client, api = Client(), api_client()

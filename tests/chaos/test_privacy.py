@@ -131,3 +131,39 @@ def test_staff_lists_show_phones_masked_only(cast):
     assert detail.status_code == 200
     assert "13912345678" not in detail.content.decode()
     assert mask_phone("13912345678") in detail.content.decode()
+
+
+def test_open311_answers_show_no_phone_name_e_mail_or_exact_address(cast):
+    """Every Open311 endpoint in both formats, lists with extensions, the updates, the
+    answers to filings and to refused filings: none carries what the resident gave."""
+    from analysis.models import FigureSettings
+    from open311 import keys
+    from open311.models import ApiClient
+
+    FigureSettings.objects.create(public_requests=True)
+    key = keys.issue(ApiClient(name="privacy"))
+    appeals = make_requests(cast)
+    client = Client()
+    answers = []
+    for i, (phone, name, address) in enumerate(PEOPLE):
+        filing = {"api_key": key, "service_code": "WY-DT", "description": "楼道灯坏了一个多月。",
+                  "address_string": address, "last_name": name[0], "first_name": name[1:], "phone": phone,
+                  "email": f"resident{i}@example.org", "account_id": f"acct-{i}"}
+        answers.append(client.post("/open311/v2/requests.json", filing))
+        answers.append(client.post("/open311/v2/requests.xml", {**filing, "service_code": "NOPE"}))  # refused
+        answers.append(client.post("/open311/v2/requests.json", {**filing, "phone": phone + "9"}))  # refused
+    numbers = [a.tracking_no for a in appeals]
+    for fmt in ("xml", "json"):
+        answers += [client.get(f"/open311/v2/requests.{fmt}", {"extensions": "true"}),
+                    client.get(f"/open311/v2/requests.{fmt}", {"service_request_id": ",".join(numbers),
+                                                               "extensions": "true"}),
+                    client.get(f"/open311/v2/servicerequestupdates.{fmt}", {"api_key": key}),
+                    client.get(f"/open311/v2/services.{fmt}"), client.get(f"/open311/v2/discovery.{fmt}")]
+        answers += [client.get(f"/open311/v2/requests/{n}.{fmt}", {"extensions": "true"}) for n in numbers]
+    assert sum(a.status_code == 200 for a in answers) >= 3 + 2 * (5 + len(numbers))
+    for response in answers:
+        assert response.status_code < 500
+        text = response.content.decode()
+        assert not leaks(text) and "@example.org" not in text, (response.request["PATH_INFO"], leaks(text))
+        # The filing client hears back its own account_id (the spec's answer); nobody else ever does.
+        assert response.request["REQUEST_METHOD"] == "POST" or "acct-" not in text
