@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.cookiejar
 import json
 import os
@@ -249,9 +250,17 @@ class Bench:
             "WHERE u.username = %s AND r.name = 'handler'", [a.handler])[0][0]
         s["appeals_in_db"] = self.sql("SELECT count(*) FROM appeals_appeal")[0][0]
         s["events_in_db"] = self.sql("SELECT count(*) FROM appeals_appealevent")[0][0]
+        # The leaf categories, but those with required questions (whose answers differ per category).
         cats = [r[0] for r in self.sql(
             "SELECT code FROM appeals_category c WHERE active AND NOT EXISTS "
-            "(SELECT 1 FROM appeals_category k WHERE k.parent_id = c.id AND k.active) ORDER BY code")]
+            "(SELECT 1 FROM appeals_category k WHERE k.parent_id = c.id AND k.active) AND NOT EXISTS "
+            "(SELECT 1 FROM appeals_question q WHERE q.category_id = c.id AND q.active AND q.required "
+            "AND q.variable) ORDER BY code")]
+        s["open311_key"] = "bench-open311-key"
+        with psycopg.connect(self.db_url) as conn:  # the Open311 client the GeoReport scenario files as
+            conn.execute("INSERT INTO open311_apiclient (name, contact, key_hash, active, created_at) "
+                         "VALUES ('bench', '', %s, true, now()) ON CONFLICT (key_hash) DO NOTHING",
+                         [hashlib.sha256(s["open311_key"].encode()).hexdigest()])
         places = [r[0] for r in self.sql(
             "SELECT name FROM organisations_node WHERE kind IN ('compound', 'community') ORDER BY path")]
         top = self.sql("SELECT c.code FROM appeals_appeal a JOIN appeals_category k ON k.id = a.category_id "
@@ -293,6 +302,9 @@ class Bench:
                       label="POST /api/v1/appeals (resident intake)")
         self.scenario("intake_idempotent", "/api/v1/appeals", "intake.lua", c, {**intake, "BENCH_IDEMPOTENCY": "1"},
                       label="  the same with an Idempotency-Key")
+        self.scenario("intake_open311", "/open311/v2/requests.json", "open311.lua", c,
+                      {**intake, "BENCH_KEY": s["open311_key"]},
+                      label="POST /open311/v2/requests.json (a GeoReport client)")
         self.sampler.stop()
         self.results["memory"] = {
             "worker_peak_rss_mb": self.sampler.peak_mb(),
@@ -333,9 +345,13 @@ class Bench:
         commit = by.get("ceiling_commit", {}).get("rps") or 0
         intake = by.get("intake", {}).get("rps") or 0
         ratio = round(intake / commit, 3) if commit else None
+        open311 = by.get("intake_open311", {}).get("rps") or 0
+        open311_ratio = round(open311 / commit, 3) if commit else None
         goals = {
             "intake_to_commit_ratio": {"value": ratio, "goal": f">= {GOAL_INTAKE_RATIO}",
                                        "met": ratio is not None and ratio >= GOAL_INTAKE_RATIO},
+            "open311_intake_to_commit_ratio": {"value": open311_ratio, "goal": f">= {GOAL_INTAKE_RATIO}",
+                                               "met": open311_ratio is not None and open311_ratio >= GOAL_INTAKE_RATIO},
         }
         for key in ("queue_page_c1", "list_api_c1"):
             p50 = by.get(key, {}).get("p50_ms") if by.get(key, {}).get("enough_requests") else None
