@@ -187,3 +187,27 @@ def test_a_signed_in_resident_is_limited_per_account_staff_are_not(cast, api, se
     worker = api(cast.grid_worker)
     for _ in range(3):
         assert worker.post("/api/v1/appeals", cast.intake_data(channel="walk_in"), format="json").status_code == 201
+
+
+def test_the_categorys_questions_are_answered_in_the_api(cast, api):
+    from appeals.models import Question
+
+    Question.objects.create(category=cast.category, code="trapped", description="有人被困吗？",
+                            datatype=Question.Datatype.SINGLE, required=True, options="yes=有人被困\nno=没有人被困")
+    listed = api().get("/api/v1/categories").json()
+    [lift] = [c for c in listed[1]["children"] if c["code"] == "WY-DT"]
+    assert lift["questions"][0]["code"] == "trapped"
+    assert lift["questions"][0]["values"] == [{"key": "yes", "name": "有人被困"}, {"key": "no", "name": "没有人被困"}]
+    missing = api().post("/api/v1/appeals", cast.intake_data(), format="json")
+    assert_error(missing, 400, field="answers.trapped")
+    assert not Appeal.objects.exists()
+    made = api().post("/api/v1/appeals", cast.intake_data(answers={"trapped": "no"}), format="json")
+    assert made.status_code == 201, made.json()
+    appeal = Appeal.objects.get()
+    assert appeal.answers == {"trapped": "no"}
+    detail = api(cast.dispatcher).get(f"/api/v1/appeals/{appeal.pk}").json()
+    assert detail["answers"] == [{"question": "有人被困吗？", "answer": "没有人被困"}]
+    # Multipart (with photos): answers.<code> fields.
+    form = {**cast.intake_data(), "answers.trapped": "yes", "photos": [jpeg()]}
+    assert api().post("/api/v1/appeals", form, format="multipart").status_code == 201
+    assert Appeal.objects.latest("pk").answers == {"trapped": "yes"}
