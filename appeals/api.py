@@ -227,9 +227,9 @@ class AppealListView(generics.ListAPIView):
             appeal, _created = services.create_appeal(data, actor=actor, channel=channel, photos=photos,
                                                       idempotency_key=key)
         except Invalid as exc:
-            # The body had the right shape but names a category or community that does not exist (as a
-            # place to file under): the schema cannot know which do, so this is a 404, not a 400.
-            if all(code_field in REFERENCE_FIELDS for code_field, _detail in exc.errors):
+            # The body had the right shape but names a category, community or question that does not
+            # exist (as a place to file under): the schema cannot know which do, so this is a 404, not a 400.
+            if all(f in REFERENCE_FIELDS or f in exc.references for f, _detail in exc.errors):
                 raise NotFound(exc.detail, code=exc.code, field=exc.field) from None
             raise
         # A replay answers exactly as the first call did (201, same body): AppealCreatedSerializer's fields.

@@ -18,6 +18,9 @@ class ActionError(Exception):
         # Every problem found in one round, (field, detail): a form shows each
         # next to its field; the first is `field` and `detail`.
         self.errors: list[tuple[str | None, str]] = [(field, detail)]
+        # The fields whose problem is that they name something that does not exist (a question
+        # the category does not ask): the API answers those as not found, like an unknown category.
+        self.references: set[str] = set()
 
 
 class Invalid(ActionError):
@@ -30,6 +33,7 @@ class Invalid(ActionError):
         first = problems[0]
         combined = cls(first.detail, code=first.code, field=first.field)
         combined.errors = [pair for p in problems for pair in p.errors]
+        combined.references = set().union(*(p.references for p in problems))
         return combined
 
 

@@ -107,10 +107,11 @@ def clean(category: Category | None, raw, *, required: bool = True) -> dict:
         raise Invalid(_("The answers must be given question by question."), field="answers")
     asked = {q.code: q for q in of(category) if q.variable}
     problems: list[Invalid] = []
-    unknown = [code for code in raw if code not in asked]
-    if unknown:
-        problems.append(Invalid(_("This category asks no question “%(code)s”.") % {"code": str(unknown[0])[:40]},
-                                field=FIELD.format(code=str(unknown[0])[:40]), code="unknown_question"))
+    for code in [code for code in raw if code not in asked][:1]:
+        unknown = Invalid(_("This category asks no question “%(code)s”.") % {"code": str(code)[:40]},
+                          field=FIELD.format(code=str(code)[:40]), code="unknown_question")
+        unknown.references = {unknown.field}
+        problems.append(unknown)
     answers: dict = {}
     for code, question in asked.items():
         try:

@@ -203,6 +203,24 @@ class UnitSerializer(serializers.Serializer):
 
 # --- Intake ------------------------------------------------------------------------
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"},
+                                {"type": "array", "items": {"type": "string"}}]})
+class AnswerField(serializers.Field):
+    """One answer: text, a number, or the keys ticked (appeals.questions checks it against its question)."""
+
+    default_error_messages = {"invalid": _("Give an answer as text, a number or a list of choices.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not (
+            isinstance(data, (str, int, float)) or isinstance(data, list) and all(isinstance(v, str) for v in data)
+        ):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
 # The channels a native API client may name (Open311 apps file through /open311/v2/).
 INTAKE_CHANNELS = [c for c in Appeal.Channel.choices if c[0] != Appeal.Channel.OPEN311]
 PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}|[0-9]{7,8})$"
@@ -241,8 +259,7 @@ class AppealCreateSerializer(serializers.Serializer):
         help_text="hotline, walk_in, patrol and talk_day are for staff registering on a resident's behalf.",
     )
     answers = serializers.DictField(
-        required=False, default=dict,
-        child=serializers.JSONField(),
+        required=False, default=dict, child=AnswerField(),
         help_text="Answers to the category's extra questions (GET /api/v1/categories: `questions`), by "
                   "question code: text, or a list of keys for a multivaluelist question.",
     )

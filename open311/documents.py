@@ -123,6 +123,7 @@ def _extended(appeal: Appeal) -> dict:
         "hubiying_status_name": appeal.get_status_display(),
         "rating": appeal.rating,
         "rating_name": appeal.get_rating_display() if appeal.rating else "",
+        "evaluated_datetime": moment(appeal.evaluated_at),
         "merged_into": appeal.merged_into.tracking_no if appeal.merged_into_id else "",
         "notes": notes,
     }

@@ -141,6 +141,7 @@ def test_extensions_add_the_state_and_the_public_timeline(client, county):
     [data] = json_of(get(client, f"requests/{appeal.tracking_no}.json", extensions="true"))
     extra = data["extended_attributes"]
     assert extra["hubiying_status"] == "closed" and extra["rating"] == "satisfied"
+    assert extra["evaluated_datetime"].endswith("+08:00")
     types = [n["type"] for n in extra["notes"]]
     assert types[:4] == ["submit", "register", "dispatch", "sign"] and "reply" in types
     assert all(n["datetime"].endswith("+08:00") for n in extra["notes"])

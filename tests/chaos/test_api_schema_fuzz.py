@@ -25,6 +25,9 @@ ALL_CHECKS = CHECKS.get_all()
 
 # Building the schema reads no rows, so it may happen at collection time.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema", application)
+# Rules across parameters that OpenAPI cannot state (a `from` after the `to`): schema-valid
+# input may be refused there, with a 400 in the API's shape; every other check holds.
+ACROSS_FIELDS = {"GET /api/v1/stats"}
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +48,8 @@ def _keep_the_test_connection():
 def test_every_operation_answers_within_its_schema_and_never_with_a_server_error(case, cast):
     token, _ = Token.objects.get_or_create(user=cast.supervisor)
     checks = ALL_CHECKS
+    if case.operation.label in ACROSS_FIELDS:
+        checks = [check for check in ALL_CHECKS if check is not positive_data_acceptance]
     if case.media_type == "multipart/form-data":
         # The two multipart bodies (intake and the reply, for photos): schemathesis makes any bytes a
         # schema-valid photo and takes numbers for text in form data (where a pattern no longer

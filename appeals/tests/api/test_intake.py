@@ -211,3 +211,11 @@ def test_the_categorys_questions_are_answered_in_the_api(cast, api):
     form = {**cast.intake_data(), "answers.trapped": "yes", "photos": [jpeg()]}
     assert api().post("/api/v1/appeals", form, format="multipart").status_code == 201
     assert Appeal.objects.latest("pk").answers == {"trapped": "yes"}
+
+
+def test_a_question_the_category_does_not_ask_is_not_found_and_a_malformed_answer_is_refused(cast, api):
+    unknown = api().post("/api/v1/appeals", cast.intake_data(answers={"colour": "red"}), format="json")
+    assert_error(unknown, 404, code="unknown_question", field="answers.colour")
+    for wrong in ({"colour": None}, {"colour": {"nested": 1}}, {"colour": [1, 2]}, {"colour": True}):
+        assert_error(api().post("/api/v1/appeals", cast.intake_data(answers=wrong), format="json"), 400)
+    assert not Appeal.objects.exists()
