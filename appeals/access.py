@@ -231,7 +231,7 @@ def contact_for(user, appeal: Appeal, *, reveal: bool = False) -> dict:
 # --- Naming people on the timeline --------------------------------------------------
 
 # What a resident does; with no actor, an event of these is the resident's own.
-RESIDENT_EVENTS = {"submit", "evaluate", "withdraw"}
+RESIDENT_EVENTS = {"submit", "evaluate", "withdraw", "comment"}
 
 
 def actor_name(event: AppealEvent, appeal: Appeal, *, staff: bool) -> str:

@@ -249,6 +249,7 @@ def test_a_residents_comment_reaches_the_timeline_and_the_unit(client, cast, app
     assert event.action == "comment" and event.note == "电梯今天又困人了"
     staff = [e for e in staff_timeline(filed) if e.action == "comment"]
     assert staff and staff[0].text == "电梯今天又困人了" and "热线系统" in " ".join(staff[0].details)
+    assert staff[0].actor in ("the resident", "居民本人")  # not "the platform"
     # The public reads that the resident added something, never what.
     public = [e for e in public_timeline(filed) if e.action == "comment"]
     assert public and public[0].text == ""
