@@ -22,6 +22,10 @@ from django.db.models.functions import Cast, Concat
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[0-9a-z]+")
 MAX_TERMS = 12  # of a query: enough to pin down a sentence
+# An ASCII word longer than this is kept by its start (PostgreSQL's tsvector takes terms of at
+# most 2,047 bytes; a description may be one 4,000-character run). Words match as prefixes, so
+# a search for any start of it still finds it.
+LONGEST_WORD = 100
 
 
 def terms(text: str) -> list[str]:
@@ -30,7 +34,7 @@ def terms(text: str) -> list[str]:
     found: list[str] = []
     for run in HAN.findall(text):
         found.extend(run[i:i + 2] for i in range(len(run) - 1))
-    found.extend(WORD.findall(HAN.sub(" ", text)))
+    found.extend(word[:LONGEST_WORD] for word in WORD.findall(HAN.sub(" ", text)))
     return list(dict.fromkeys(found))
 
 
