@@ -107,11 +107,12 @@ def clean(category: Category | None, raw, *, required: bool = True) -> dict:
         raise Invalid(_("The answers must be given question by question."), field="answers")
     asked = {q.code: q for q in of(category) if q.variable}
     problems: list[Invalid] = []
-    for code in [code for code in raw if code not in asked][:1]:
-        unknown = Invalid(_("This category asks no question “%(code)s”.") % {"code": str(code)[:40]},
-                          field=FIELD.format(code=str(code)[:40]), code="unknown_question")
-        unknown.references = {unknown.field}
-        problems.append(unknown)
+    unknown = next((str(code)[:40] for code in raw if code not in asked), None)
+    if unknown is not None:  # the first one: the rest are likely the same mistake
+        refused = Invalid(_("This category asks no question “%(code)s”.") % {"code": unknown},
+                          field=FIELD.format(code=unknown), code="unknown_question")
+        refused.references = {refused.field}
+        problems.append(refused)
     answers: dict = {}
     for code, question in asked.items():
         try:

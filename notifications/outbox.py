@@ -25,21 +25,22 @@ R = Role.Name
 
 # action -> who is told
 TO_DISPATCHERS = {"submit", "return", "request-extension", "escalate"}
-TO_HANDLERS = {"dispatch", "reopen", "urge", "supervise", "approve-extension", "co-reply"}
+TO_HANDLERS = {"dispatch", "reopen", "urge", "supervise", "approve-extension", "co-reply", "comment"}
 TO_RESIDENT = {"reply", "reject"}
 # The resident's phone hears of these, with the request's private link.
 SMS_TO_RESIDENT = {"submit", "reply"}
 # Actions that may tell someone; the others' events are born delivered and cost no outbox round.
-MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | SMS_TO_RESIDENT | {"evaluate", "withdraw", "comment"}
+MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | SMS_TO_RESIDENT | {"evaluate", "withdraw"}
 
 
 def may_tell(action: str) -> bool:
     return action in MAY_TELL
 
 
-# While a request waits for (re-)dispatch, urging or supervising it is the dispatchers' business,
-# not that of the unit that returned it.
+# While a request waits for (re-)dispatch, urging or supervising it, or the resident's comment on
+# it, is the dispatchers' business, not that of the unit that returned it.
 DISPATCH_STAGE = {"submitted", "registered", "returned"}
+TO_HOLDER = {"urge", "supervise", "comment"}
 
 
 class People:
@@ -80,11 +81,10 @@ def recipients(event, people: People | None = None) -> list:
         return []  # already dispatched or resolved (on the spot) by the time it is delivered
     to_dispatchers = event.action in TO_DISPATCHERS or (
         event.action == "evaluate" and event.data.get("rating") == "dissatisfied"
-    ) or (event.action in ("urge", "supervise", "comment")
-          and (event.to_status in DISPATCH_STAGE or not appeal.unit_id))
+    ) or (event.action in TO_HOLDER and (event.to_status in DISPATCH_STAGE or not appeal.unit_id))
     if to_dispatchers:
         told = people.dispatchers_for(appeal.owner_node)
-    elif (event.action in TO_HANDLERS or event.action == "comment") and appeal.unit_id:
+    elif event.action in TO_HANDLERS and appeal.unit_id:
         unit_ids = [appeal.unit_id]
         if event.action in ("dispatch", "reopen"):  # the co-units take part (again)
             unit_ids += list(event.data.get("co_units") or [])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from analysis.hotspots import located
 from analysis.privacy import shown_title
 from appeals import questions
+from appeals.catalogue import catalogue
 from appeals.forms import category_label
 from appeals.models import Appeal, Category, Status
 from appeals.timeline import Entry, public_entry, public_place, public_timeline
@@ -38,9 +39,11 @@ STATUS = {
 UNLISTED = {Status.SUBMITTED, Status.REJECTED, Status.MERGED, Status.WITHDRAWN}
 
 
-def leaf_categories():
-    """The services: active categories without active subcategories."""
-    return Category.objects.filter(active=True).exclude(children__active=True).select_related("parent")
+def leaf_categories() -> list[Category]:
+    """The services: the categories the intake files requests under (active, without active
+    subcategories), in the admin's order, from the catalogue held per process."""
+    known = catalogue()
+    return [c for c in known.by_code.values() if known.leaf(c.code)[1]]
 
 
 def service(category: Category) -> dict:

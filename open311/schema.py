@@ -62,7 +62,7 @@ def document(codes: list[str] | None = None, api_keys: list[str] | None = None) 
     the keys a generator may use (tests: so that the writes get past the key)."""
     key = {"type": "string", "enum": api_keys} if api_keys else TEXT
     if codes is None:
-        codes = list(documents.leaf_categories().values_list("code", flat=True)) or ["none"]
+        codes = [c.code for c in documents.leaf_categories()] or ["none"]
     jurisdiction = _query("jurisdiction_id", {"type": "string", "enum": [settings.OPEN311_JURISDICTION, ""]},
                           "Optional (empty is as absent): this deployment's only jurisdiction.")
     page = [_query("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from analysis.models import FigureSettings
 from appeals import tracking
+from appeals.catalogue import catalogue
 from appeals.models import Appeal, AppealEvent, Category
 
 from . import documents, keys, writes
@@ -60,9 +61,9 @@ def services(request, fmt: str):
 
 @endpoint("GET")
 def service_definition(request, fmt: str, code: str):
-    """A service's extra questions (none yet)."""
-    category = documents.leaf_categories().filter(code=code).first()
-    if category is None:
+    """A service's extra questions (its category's)."""
+    category, leaf = catalogue().leaf(code)
+    if not leaf:
         raise BadInput(_("No service has the code %(code)s.") % {"code": code}, 404)
     return respond(fmt, "service_definition", documents.definition(category))
 

@@ -99,17 +99,17 @@ def create(request, fmt: str) -> HttpResponse:
                          "media_url", 500)
     device_id, account_id = _short(request, "device_id"), _short(request, "account_id")
     name = _name(_short(request, "first_name"), _short(request, "last_name"))
+    if len(name) > 40:
+        raise BadInput(_("first_name and last_name together may have at most 40 characters."))
     data = {
         "category": param(request, "service_code") or "",
         "description": param(request, "description") or "",
         "lat": param(request, "lat"), "lng": param(request, "long"),
         "address": param(request, "address_string") or "",
         "community": param(request, "address_id") or None,
-        "contact_name": name[:40], "contact_phone": param(request, "phone") or "",
+        "contact_name": name, "contact_phone": param(request, "phone") or "",
         "answers": _answers(request),
     }
-    if len(name) > 40:
-        raise BadInput(_("first_name and last_name together may have at most 40 characters."))
     try:
         with transaction.atomic():
             appeal, _created = services.create_appeal(data, channel=Appeal.Channel.OPEN311,
