@@ -25,7 +25,7 @@ from .errors import NotFound
 from .models import Appeal, AppealEvent, CoUnit
 
 R = Role.Name
-NODE_READERS = (R.GRID_WORKER, R.DISPATCHER, R.SUPERVISOR, R.LEADER, R.ADMIN)
+NODE_READERS = (R.GRID_WORKER, R.DISPATCHER, R.SUPERVISOR, R.LEADER, R.ADMIN, R.COMMUNITY_STAFF)
 # A handler acting for a co-unit (协办) of the request, not its lead unit.
 CO_HANDLER = "co_handler"
 

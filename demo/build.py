@@ -18,8 +18,9 @@ from appeals.models import Appeal, Category, Question, TimeLimit
 from open311 import keys
 from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role, Unit
+from places.models import Place, PlacePhoto
 
-from . import catalogue, places, texts
+from . import catalogue, places, stations, texts
 
 R = Role.Name
 ROOT_CODES = [area["code"] for area in places.AREAS.values()]
@@ -63,7 +64,8 @@ class Demo:
 # --- Accounts ----------------------------------------------------------------
 
 # The accounts the README lists, then the staff that make the queues look real.
-NAMED_ACCOUNTS = ["resident", "gridworker", "handler", "dispatcher", "supervisor", "leader", "outsider", "admin"]
+NAMED_ACCOUNTS = ["resident", "gridworker", "handler", "dispatcher", "supervisor", "leader", "outsider", "admin",
+                  "stationhost", "communitystaff"]
 EXTRA_RESIDENTS = [f"resident{n:02d}" for n in range(2, 11)]
 
 
@@ -108,6 +110,12 @@ def wipe() -> None:
     for root in roots:
         appeal_q |= Q(node_path__startswith=root.path) | Q(owner_path__startswith=root.path)
     _delete_appeals(set(Appeal.objects.filter(appeal_q).values_list("pk", flat=True)))
+    place_q = Q(pk__in=[])
+    for root in roots:
+        place_q |= Q(node__path__startswith=root.path)
+    for photo in PlacePhoto.objects.filter(place__in=Place.objects.filter(place_q)):
+        photo.image.delete(save=False)
+    Place.objects.filter(place_q).delete()
 
     users = get_user_model().objects.filter(username__in=demo_usernames())
     PersonalDataView.objects.filter(viewer__in=users).delete()
@@ -297,6 +305,19 @@ def build_accounts(demo: Demo, password: str, rng: random.Random) -> None:
     user("leader", (R.LEADER, n["HTB"], None))
     user("leader_cj", (R.LEADER, n["CJ"], None))
     user("admin", superuser=True, first_name="管理员")
+
+
+def build_places(demo: Demo, rng: random.Random) -> None:
+    """The service places, a station host who keeps one of them (驿站负责人) and
+    the community staff member of 红延社区 who manages that community's."""
+    named = stations.build(demo, rng, places.office_phone)
+    User = get_user_model()
+    password = demo.users["resident"].password
+    host = User.objects.create(username="stationhost", password=password, first_name="马丽娜")
+    named["station"].hosts.add(host)
+    staff = User.objects.create(username="communitystaff", password=password, first_name="李慧")
+    Role.objects.create(user=staff, name=R.COMMUNITY_STAFF, node=named["station"].node)
+    demo.users.update(stationhost=host, communitystaff=staff)
 
 
 DEMO_API_KEY = "demo-open311-key"  # the README lists it with the demo accounts

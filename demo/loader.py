@@ -46,6 +46,7 @@ def load(*, password: str, requests: int = 500, seed: int = SEED) -> dict:
         build.build_categories(demo)
         build.build_accounts(demo, password, rng)
         build.build_api_client(demo)
+        build.build_places(demo, random.Random(seed + 1))  # its own draws: the stories stay as they were
         now = timezone.now()
         calendar = stories.MemoCalendar(WorkCalendar.load())
         planner = stories.Planner(demo, rng, now, calendar)

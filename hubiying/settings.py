@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "notifications",
     "analysis",  # the figures: kept from the timeline through appeals.signals
     "open311",  # Open311 GeoReport v2 for other applications
+    "places",  # service places of the 15-minute life circle
     "demo",  # the demo county: depends on everything above, nothing depends on it
 ]
 
@@ -242,6 +243,11 @@ CACHES["default"]["KEY_PREFIX"] = env("HUBIYING_CACHE_PREFIX") or hashlib.sha1(
 HUBIYING_SITE_URL = env("HUBIYING_SITE_URL", "http://127.0.0.1:8000")
 # The hotline residents are told to call when a page cannot help them.
 HUBIYING_HOTLINE = env("HUBIYING_HOTLINE", "12345")
+# Walking distance = straight line × this factor (streets are not straight), for the
+# nearest places and the 15-minute circle's coverage until a road network is loaded.
+HUBIYING_WALK_DETOUR = float(env("HUBIYING_WALK_DETOUR", "1.3"))
+# The category (its code) a resident's report of a problem with a service place is filed under.
+HUBIYING_PLACE_CATEGORY = env("HUBIYING_PLACE_CATEGORY", "place")
 # How the figures' rates are rounded to 0.1 percentage point: "half_up" (97.85 → 97.9)
 # or "truncate" (97.87 → 97.8, as some counties publish).
 HUBIYING_RATE_ROUNDING = env("HUBIYING_RATE_ROUNDING", "half_up")

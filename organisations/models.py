@@ -110,9 +110,10 @@ class Role(models.Model):
         SUPERVISOR = "supervisor", _("Supervisor")
         LEADER = "leader", _("Leader")
         ADMIN = "admin", _("Administrator")
+        COMMUNITY_STAFF = "community_staff", _("Community staff")
 
     UNIT_ROLES = {Name.HANDLER}
-    NODE_ROLES = {Name.GRID_WORKER, Name.DISPATCHER, Name.SUPERVISOR, Name.LEADER, Name.ADMIN}
+    NODE_ROLES = {Name.GRID_WORKER, Name.DISPATCHER, Name.SUPERVISOR, Name.LEADER, Name.ADMIN, Name.COMMUNITY_STAFF}
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles",

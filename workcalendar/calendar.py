@@ -21,6 +21,9 @@ from hubiying.refdata import Reference
 WORK_PERIODS: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 0), time(18, 0)))
 _MAX_DAYS = 3660  # a guard against an endless walk
 
+# The kinds of day (WorkCalendar.kind).
+WORKDAY, WEEKEND, HOLIDAY, ADJUSTED = "workday", "weekend", "holiday", "adjusted"
+
 
 @lru_cache(maxsize=8192)
 def _official_day(d: date) -> tuple[bool, bool]:
@@ -91,6 +94,19 @@ class WorkCalendar:
 
     def is_workday(self, d: date) -> bool:
         return self.day(d)[0]
+
+    def kind(self, d: date) -> str:
+        """What sort of day `d` is for opening hours: WORKDAY, WEEKEND,
+        HOLIDAY (a statutory holiday or a day of its break, weekends inside it
+        included; an override that rests on a weekday) or ADJUSTED (a weekend
+        day worked to make up a break, 调休上班)."""
+        workday = self.is_workday(d)
+        weekend = d.weekday() >= 5
+        if workday:
+            return ADJUSTED if weekend else WORKDAY
+        if not weekend or (d not in self.overrides and d in chinese_calendar.holidays):
+            return HOLIDAY
+        return WEEKEND
 
     def add_working_days(self, start: datetime, days: int) -> Deadline:
         """The end of the `days`-th working day after `start`'s date

@@ -42,4 +42,13 @@ def staff_menu(context) -> dict:
         "new": scopes.has(R.GRID_WORKER, R.DISPATCHER, R.HANDLER),
         "overdue": scopes.has(R.SUPERVISOR, R.DISPATCHER, R.LEADER),
         "admin": user.is_staff,
+        "places": _keeps_places(user),
+        "coverage": scopes.has(R.COMMUNITY_STAFF, R.ADMIN, R.LEADER),
     }
+
+
+def _keeps_places(user) -> bool:
+    """A station host, or staff who manage places (the places app decides)."""
+    from places.access import editable_places, may_create
+
+    return may_create(user) or editable_places(user).exists()
