@@ -104,6 +104,8 @@ def work_place(request, pk: int):
     status = 400
     try:
         done = handler(request, place, form)
+    except Forbidden:
+        raise PermissionDenied from None
     except ActionError as exc:
         if form is None:
             messages.error(request, exc.detail)
@@ -250,9 +252,9 @@ def _coverage_xlsx(area: Node | None, result: coverage.Coverage) -> HttpResponse
     labels = {"5": _("within 5 minutes"), "10": _("within 10 minutes"), "15": _("within 15 minutes"),
               "out": _("outside 15 minutes")}
     header = [_("Compound"), _("Community")]
+    columns = [_("nearest"), _("walking metres"), _("circle")]
     for kind in result.kinds:
-        name = Place.Kind(kind).label
-        header += [f"{name}：{_('nearest')}", f"{name}：{_('walking metres')}", f"{name}：{_('circle')}"]
+        header += [f"{Place.Kind(kind).label}：{column}" for column in columns]
     rows = []
     for r in result.rows:
         line = [r.compound.name, r.community.name if r.community else ""]

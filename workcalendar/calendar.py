@@ -104,7 +104,7 @@ class WorkCalendar:
         weekend = d.weekday() >= 5
         if workday:
             return ADJUSTED if weekend else WORKDAY
-        if not weekend or (d not in self.overrides and d in chinese_calendar.holidays):
+        if not weekend or (d not in self.overrides and _official_day(d)[1] and d in chinese_calendar.holidays):
             return HOLIDAY
         return WEEKEND
 

@@ -15,6 +15,8 @@ from appeals.models import Appeal, Category
 from notifications.models import Notification
 from notifications.outbox import deliver_pending
 from open311.models import ApiClient
+from places.models import Circle, PlacePhoto, SpecialDay
+from places.tests.spots import make_spots
 from organisations.models import Node, PersonalDataView, Role
 from workcalendar.models import CalendarDay, CalendarYear
 
@@ -33,6 +35,10 @@ def world(cast):
     Token.objects.create(user=cast.admin)
     FigureSettings.objects.create()
     ApiClient.objects.create(name="某区12345热线", key_hash="0" * 64)
+    spots = make_spots(cast)
+    Circle.objects.create(kind="station")
+    SpecialDay.objects.create(place=spots.station, first="2026-06-01", last="2026-06-01")
+    PlacePhoto.objects.create(place=spots.station, token="t" * 20, image="places/x.jpg", width=1, height=1)
     cast.appeal = appeal
     return cast
 

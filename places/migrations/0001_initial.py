@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('organisations', '0002_alter_role_name'),
+        ('organisations', '0002_community_staff_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,6 +17,8 @@ from conftest import deliver
 from notifications.models import Notification
 
 from .conftest import ROLES, png_upload
+from places.tests.spots import make_spots
+
 from .test_permission_matrix import client_for, fill, routes
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -62,6 +64,7 @@ def test_no_public_page_or_answer_writes_anything(cast):
     from open311.models import ApiClient, FiledRequest
 
     key = keys.issue(ApiClient(name="reader"))
+    place = make_spots(cast).station
     FiledRequest.objects.create(appeal=appeal, client=ApiClient.objects.get(), token="tok-1")
     pages = ["/", "/submit/", "/track/", f"/track/?no={number}", "/track/mine/", f"/track/{number}/",
              f"/track/{number}/code/", f"/track/{number}/{token}/", f"/track/{number}/{token}/evaluate/",
@@ -73,8 +76,10 @@ def test_no_public_page_or_answer_writes_anything(cast):
              f"/open311/v2/requests.xml?service_request_id={number}&extensions=true",
              f"/open311/v2/requests/{number}.json?extensions=true", "/open311/v2/requests.json",
              f"/open311/v2/requests.json?api_key={key}", f"/open311/v2/servicerequestupdates.xml?api_key={key}",
-             "/open311/v2/tokens/tok-1.json", "/open311/v2/openapi.json"]
-    answers = ["/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
+             "/open311/v2/tokens/tok-1.json", "/open311/v2/openapi.json",
+             "/places/", "/places/?service=hot-water&open_now=on&near=HTB-Z-HC", f"/places/{place.pk}/",
+             f"/places/{place.pk}/report/", f"/places/{place.pk}/poster.pdf"]
+    answers = ["/api/v1/places?lat=44.19&lng=86.9&open_now=true", f"/api/v1/places/{place.pk}", "/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
                f"/api/v1/track/{number}/photos/{photo}?token={token}", "/api/v1/schema"]
     client, api = Client(), api_client()
     failures = []

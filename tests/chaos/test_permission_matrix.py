@@ -161,6 +161,15 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
         ]
         calls.append(Call("post", f"/work/appeals/{other.pk}/merge/", {"into": target.tracking_no}, False, "into"))
         return calls
+    if name in ("api-places", "work_places", "work_place_new", "coverage"):  # places: no request in them
+        return [Call("get", "/" + route, {}, name == "api-places", "open")]
+    if name in ("api-place", "work_place"):
+        place = _a_place(cast)
+        if name == "api-place":
+            return [Call("get", f"/api/v1/places/{place.pk}", {}, True, "open")]
+        return [Call("get", f"/work/places/{place.pk}/", {}, False, "open"),
+                Call("post", f"/work/places/{place.pk}/", {"section": "special", "first": "2026-06-01",
+                                                          "closed": "1"}, False, "open")]
     if name == "notification_read":
         return [Call("post", f"/work/notifications/{notification.pk}/read/", {}, False, "object")]
     if name == "notification_open":
@@ -168,6 +177,13 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
     if name == "notifications_read_all":
         return [Call("post", "/work/notifications/read-all/", {}, False, "open")]
     raise LookupError(name)
+
+
+def _a_place(cast):
+    from places.models import Place
+
+    return Place.objects.get_or_create(name="矩阵驿站", defaults={
+        "kind": Place.Kind.STATION, "node": cast.community, "address": "x", "lat": 44.19, "lng": 86.9})[0]
 
 
 def snapshot(appeal: Appeal, notification: Notification) -> tuple:
