@@ -15,9 +15,9 @@ from appeals.models import Appeal, Category
 from notifications.models import Notification
 from notifications.outbox import deliver_pending
 from open311.models import ApiClient
+from organisations.models import Node, PersonalDataView, Role
 from places.models import Circle, PlacePhoto, SpecialDay
 from places.tests.spots import make_spots
-from organisations.models import Node, PersonalDataView, Role
 from workcalendar.models import CalendarDay, CalendarYear
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

@@ -15,10 +15,9 @@ from appeals.models import AppealPhoto
 from appeals.tests.api import api_client
 from conftest import deliver
 from notifications.models import Notification
-
-from .conftest import ROLES, png_upload
 from places.tests.spots import make_spots
 
+from .conftest import ROLES, png_upload
 from .test_permission_matrix import client_for, fill, routes
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -79,7 +78,8 @@ def test_no_public_page_or_answer_writes_anything(cast):
              "/open311/v2/tokens/tok-1.json", "/open311/v2/openapi.json",
              "/places/", "/places/?service=hot-water&open_now=on&near=HTB-Z-HC", f"/places/{place.pk}/",
              f"/places/{place.pk}/report/", f"/places/{place.pk}/poster.pdf"]
-    answers = ["/api/v1/places?lat=44.19&lng=86.9&open_now=true", f"/api/v1/places/{place.pk}", "/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
+    answers = ["/api/v1/places?lat=44.19&lng=86.9&open_now=true", f"/api/v1/places/{place.pk}",
+               "/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
                f"/api/v1/track/{number}/photos/{photo}?token={token}", "/api/v1/schema"]
     client, api = Client(), api_client()
     failures = []
