@@ -124,3 +124,10 @@ chaos: install
 	    pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start; \
 	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
 	$(BIN)/python -m bench.chaos $(CHAOS_ARGS)
+
+# The nearest service places at 10,000 places and the 15-minute circle's coverage, on SQLite
+# and PostgreSQL: server time against the goals (20 ms, 1 s). See bench/README.md.
+# Extra options: make bench-places PLACES_ARGS="--db sqlite --repeat 50 --keep".
+.PHONY: bench-places
+bench-places: install
+	$(BIN)/python -m bench.places $(PLACES_ARGS)

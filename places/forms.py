@@ -36,7 +36,7 @@ class SearchForm(forms.Form):
     service = forms.ChoiceField(label=_("I need"), required=False)
     kind = forms.ChoiceField(label=_("Kind of place"), required=False,
                              choices=[("", _("Any kind"))] + list(Place.Kind.choices))
-    open_now = forms.BooleanField(label=_("Open now"), required=False)
+    open_now = forms.BooleanField(label=pgettext_lazy("filter", "Only places open now"), required=False)
     near = forms.CharField(label=_("Near"), required=False, widget=forms.Select)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
@@ -75,7 +75,7 @@ class ReportForm(ServiceForm):
 class DetailsForm(ServiceForm):
     """What a station host keeps up to date."""
 
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput(attrs={"id": "id_details_seen"}), required=False)
     phone = Text(label=_("Public phone"), limit=30, widget=forms.TextInput(attrs={"type": "tel"}))
     description = Text(label=_("About the place"), limit=1000, rows=3)
     services = forms.MultipleChoiceField(label=_("Services offered"), required=False,
@@ -134,7 +134,7 @@ class ManageForm(forms.ModelForm):
 class HoursForm(ServiceForm):
     """The regular week: for each day (and public holidays), up to two periods."""
 
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput(attrs={"id": "id_hours_seen"}), required=False)
     open_24h = forms.BooleanField(label=_("Open 24 hours, every day"), required=False)
     holidays = forms.ChoiceField(label=_("On public holidays"), choices=Place.Holidays.choices,
                                  widget=forms.RadioSelect, required=False)
@@ -187,15 +187,19 @@ class HoursForm(ServiceForm):
 
 
 class SpecialDayForm(ServiceForm):
-    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    # ISO dates and 24-hour times whatever the language: what <input type=date|time> reads.
+    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    last = forms.DateField(label=_("To"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            help_text=_("Leave empty for one day."))
     closed = forms.TypedChoiceField(
         label=_("That day"), coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect,
         choices=[("1", pgettext_lazy("opening hours", "Closed")), ("0", _("Other hours"))],
     )
-    opens = forms.TimeField(label=_("Opens"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    closes = forms.TimeField(label=_("Closes"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    opens = forms.TimeField(label=_("Opens"), required=False,
+                            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    closes = forms.TimeField(label=_("Closes"), required=False,
+                             widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     note = Text(label=_("Note shown to residents"), limit=100)
 
     def clean(self):

@@ -179,11 +179,15 @@ def report_problem(place: Place, *, problem: str, description: str, contact_name
     at the community that manages it, under the place category
     (HUBIYING_PLACE_CATEGORY), through the same intake as any other request."""
     from appeals.intake import create_appeal
-    from appeals.models import Appeal
+    from appeals.models import Appeal, Category
 
     if problem not in PROBLEMS:
         raise Invalid(_("Choose what is wrong."), field="problem")
-    category, leaf = catalogue().leaf(settings.HUBIYING_PLACE_CATEGORY)
+    code = settings.HUBIYING_PLACE_CATEGORY
+    if not Category.objects.filter(code=code).exists():
+        # The first report of a county that has not set one up: the category is made, for the admin to rename.
+        Category.objects.create(code=code, name="便民服务点", name_en="Service places", order=900)
+    category, leaf = catalogue().leaf(code)
     if category is None or not leaf:
         raise Invalid(_("Reports about places are not taken here yet: call %(hotline)s.")
                       % {"hotline": settings.HUBIYING_HOTLINE}, code="not_configured")

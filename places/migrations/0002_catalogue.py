@@ -1,6 +1,6 @@
-"""The services of the seed article's stations, and the category problems with a
-place are reported under, so that a new county starts with both (the admin
-renames, adds or retires them; rows already there are left alone)."""
+"""The services of the seed article's stations, so that a new county starts with
+a catalogue (the admin renames, adds or retires them; rows already there are
+left alone)."""
 
 from django.db import migrations
 
@@ -27,15 +27,11 @@ def forwards(apps, schema_editor):
     Service = apps.get_model("places", "Service")
     for order, (code, name, name_en) in enumerate(SERVICES, start=1):
         Service.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en, "order": order * 10})
-    Category = apps.get_model("appeals", "Category")
-    Category.objects.get_or_create(code="place", defaults={"name": "便民服务点", "name_en": "Service places",
-                                                           "order": 900})
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("places", "0001_initial"),
-        ("appeals", "0010_questions_open311_channel"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

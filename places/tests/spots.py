@@ -4,6 +4,7 @@ community. Plain functions, so that browser tests use them too."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import time
 
@@ -11,6 +12,8 @@ from django.contrib.auth import get_user_model
 
 from organisations.models import Role
 from places.models import Hours, OnlineService, Place, Service
+
+SERVICES = importlib.import_module("places.migrations.0002_catalogue").SERVICES
 
 
 @dataclass
@@ -33,6 +36,9 @@ def week(place: Place, periods, days=range(7)) -> None:
 
 def make_spots(cast) -> Spots:
     User = get_user_model()
+    # Migration 0002's rows, made again where a transactional test before this one flushed them.
+    for order, (code, name, name_en) in enumerate(SERVICES):
+        Service.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en, "order": order})
     services = {s.code: s for s in Service.objects.all()}
 
     def place(name, kind, node, lat, lng, codes, **extra):

@@ -1,7 +1,10 @@
 /* Service places: "use my location" on the search form, the found places on a
  * map ([data-places-map]) and the compounds of the coverage page by the circle
- * they fall in ([data-coverage-map]). Without JavaScript or Leaflet the pages
- * are plain lists and tables that say the same. */
+ * they fall in ([data-coverage-map]). On a place's edit page, fields that
+ * count only with one choice of a radio group ([data-shown-when="name=value"]:
+ * a special day's times with "other hours", the holiday periods with "own
+ * hours on public holidays") are shown only then. Without JavaScript or
+ * Leaflet the pages are plain lists and tables that say the same. */
 (function () {
   "use strict";
 
@@ -36,8 +39,20 @@
   function baseMap(box, cfg, center) {
     box.hidden = false;
     var map = L.map(box, { center: center, zoom: 15, attributionControl: !!cfg.tiles, scrollWheelZoom: false });
-    if (cfg.tiles) L.tileLayer(cfg.tiles, { maxZoom: 19 }).addTo(map);
-    else box.classList.add("map-plain");
+    if (cfg.tiles) {
+      L.tileLayer(cfg.tiles, { maxZoom: 19 }).addTo(map);
+    } else {
+      // No tile server: the communities and compounds, named, so that the dots are somewhere (as on the public map).
+      // In a pane of their own under the dots: a name never hides a place or "you are here".
+      box.classList.add("map-plain");
+      var pane = map.createPane("areas");
+      pane.style.zIndex = 350;
+      pane.style.pointerEvents = "none";
+      (cfg.places || []).forEach(function (p) {
+        L.tooltip({ permanent: true, direction: "center", className: "map-label community public-area", pane: "areas" })
+          .setLatLng([p.lat, p.lng]).setContent(document.createTextNode(p.name)).addTo(map);
+      });
+    }
     return map;
   }
 
@@ -88,7 +103,24 @@
     map.fitBounds(points, { padding: [24, 24], maxZoom: 16 });
   }
 
+  function shownWhen() {
+    document.querySelectorAll("[data-shown-when]").forEach(function (group) {
+      var rule = group.getAttribute("data-shown-when").split("=");
+      var form = group.closest("form");
+      var radios = form ? form.querySelectorAll('input[type=radio][name="' + rule[0] + '"]') : [];
+      if (!radios.length) return;
+      function update() {
+        var chosen = form.querySelector('input[type=radio][name="' + rule[0] + '"]:checked');
+        // A refused value inside stays in sight, whatever is chosen.
+        group.hidden = !(chosen && chosen.value === rule[1]) && !group.querySelector(".error");
+      }
+      radios.forEach(function (r) { r.addEventListener("change", update); });
+      update();
+    });
+  }
+
   function init() {
+    shownWhen();
     locate();
     placesMap();
     coverageMap();
