@@ -6,6 +6,7 @@ keep (access.visible_places)."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -99,12 +100,13 @@ def _row(request, found: nearby.Found, detail: bool = False) -> dict:
         "walking_distance": found.walk_m, "walking_minutes": found.walk_min,
         "status": {"open": state.open, "until": state.until, "next_open": state.next_open, "label": state.label,
                    "today": hours.text(state.today)},
-        "url": request.build_absolute_uri(f"/places/{place.pk}/"), "route_url": place.route_url,
+        "url": request.build_absolute_uri(reverse("place_detail", args=[place.pk])), "route_url": place.route_url,
     }
     if detail:
         row.update(
             description=place.description, week=[list(r) for r in hours.week(place)],
-            photos=[request.build_absolute_uri(f"/places/{place.pk}/photos/{p.token}/") for p in place.photos.all()],
+            photos=[request.build_absolute_uri(reverse("place_photo", args=[place.pk, p.token]))
+                    for p in place.photos.all()],
             online_services=[{"name": o.name, "url": o.url} for o in place.online_services.filter(active=True)],
         )
     return row

@@ -168,9 +168,10 @@ def remove_photo(place: Place, *, actor, token: str) -> None:
         photo = place.photos.filter(token=token).first()
         if photo is None:
             raise Invalid(_("This photo was removed already."), field="photos")
-        photo.image.delete(save=False)
         photo.delete()
         _touch(place, None)
+        # The file goes once the row is gone for good: a refused change keeps both.
+        transaction.on_commit(lambda: photo.image.delete(save=False))
 
 
 def report_problem(place: Place, *, problem: str, description: str, contact_name: str, contact_phone: str,

@@ -243,7 +243,7 @@ def _coverage(area: Node | None, kinds: list[str]) -> coverage.Coverage:
         c.community = places.ancestor_of_kind(c, Node.Kind.COMMUNITY)
     # Places just over the area's edge serve its compounds too: count every published place near it.
     nearby = Place.objects.published().filter(kind__in=kinds)
-    root = places.ancestors(area)[0] if places.ancestors(area) else area
+    root = (places.ancestors(area) or [area])[0]
     nearby = nearby.filter(path_q("node__path", [root]))
     return coverage.compute(compounds, list(nearby.only("id", "name", "kind", "lat", "lng")), kinds)
 
