@@ -189,7 +189,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ChannelEnum": "appeals.models.Appeal.Channel",
-                            "IntakeChannelEnum": "appeals.serializers.INTAKE_CHANNELS"},
+                            "IntakeChannelEnum": "appeals.serializers.INTAKE_CHANNELS",
+                            "PlaceKindEnum": "places.models.Place.Kind"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "appeals.schema.postprocess"],
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appeals.api import errors
+from appeals.serializers import GivenMeansGiven, StrictBooleanField, StrictIntegerField
 
 from . import access, hours, nearby
 from .models import Place
@@ -21,22 +23,32 @@ from .models import Place
 MAX_PAGE = 100
 
 
+class StrictFloatField(GivenMeansGiven, serializers.FloatField):
+    pass
+
+
+class StrictChoiceField(GivenMeansGiven, serializers.ChoiceField):
+    pass
+
+
 class PlaceFilterSerializer(serializers.Serializer):
-    lat = serializers.FloatField(required=False, min_value=-90, max_value=90,
-                                 help_text="Where to measure from (WGS-84); with lng.")
-    lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
-    radius = serializers.IntegerField(required=False, min_value=1, max_value=nearby.MAX_RADIUS_M,
-                                      help_text=f"Metres of straight line around lat/lng (default "
-                                                f"{nearby.DEFAULT_RADIUS_M}); ignored without a point.")
-    service = serializers.SlugField(required=False, help_text="A service code (e.g. hot-water): places offering it.")
-    kind = serializers.ChoiceField(required=False, choices=Place.Kind.choices)
-    open_now = serializers.BooleanField(required=False, default=False)
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, default=20)
+    # The appeals API's strict fields: `?lat=` is a value to check, not an absent one.
+    lat = StrictFloatField(required=False, min_value=-90, max_value=90,
+                           help_text="Where to measure from (WGS-84); with lng.")
+    lng = StrictFloatField(required=False, min_value=-180, max_value=180)
+    radius = StrictIntegerField(required=False, min_value=1, max_value=nearby.MAX_RADIUS_M,
+                                help_text=f"Metres of straight line around lat/lng (default "
+                                          f"{nearby.DEFAULT_RADIUS_M}); ignored without a point.")
+    service = serializers.SlugField(required=False, allow_blank=True,
+                                    help_text="A service code (e.g. hot-water): places offering it; empty: any.")
+    kind = StrictChoiceField(required=False, choices=Place.Kind.choices)
+    open_now = StrictBooleanField(required=False, default=False)
+    page = StrictIntegerField(required=False, min_value=1, default=1)
+    page_size = StrictIntegerField(required=False, min_value=1, max_value=MAX_PAGE, default=20)
 
     def validate(self, attrs):
         if ("lat" in attrs) != ("lng" in attrs):
-            raise serializers.ValidationError({"lat": "Give lat and lng together."})
+            raise serializers.ValidationError({"lat": _("Give the latitude and the longitude together.")})
         return attrs
 
 
@@ -116,7 +128,8 @@ class PlaceListView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[PlaceFilterSerializer], responses={200: PlacePageSerializer, **errors(400)},
-                   tags=["places"], description="Service places nearest lat/lng (by name without a point), with "
+                   tags=["places"], operation_id="places_list",
+                   description="Service places nearest lat/lng (by name without a point), with "
                    "their services and whether they are open now.")
     def get(self, request):
         params = PlaceFilterSerializer(data=request.query_params)
