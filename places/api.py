@@ -101,13 +101,18 @@ class PlacePageSerializer(serializers.Serializer):
     results = PlaceSerializer(many=True)
 
 
-def _row(request, found: nearby.Found, detail: bool = False) -> dict:
+def kind_names() -> dict[str, str]:
+    """The kinds' names in the request's language, translated once per answer."""
+    return {kind: str(label) for kind, label in Place.Kind.choices}
+
+
+def _row(request, found: nearby.Found, kinds: dict[str, str], detail: bool = False) -> dict:
     place, state = found.place, found.status
     row = {
-        "id": place.pk, "name": place.name, "kind": place.kind, "kind_name": place.get_kind_display(),
+        "id": place.pk, "name": place.name, "kind": place.kind, "kind_name": kinds.get(place.kind, place.kind),
         "community": place.node.code, "address": place.address, "lat": place.lat, "lng": place.lng,
         "phone": place.phone, "host": place.host,
-        "services": [{"code": s.code, "name": s.name, "name_en": s.name_en} for s in place.services.all()],
+        "services": [{"code": s.code, "name": s.name, "name_en": s.name_en} for s in found.services],
         "distance": None if found.distance is None else round(found.distance),
         "walking_distance": found.walk_m, "walking_minutes": found.walk_min,
         "status": {"open": state.open, "until": state.until, "next_open": state.next_open, "label": state.label,
@@ -149,11 +154,12 @@ class PlaceListView(APIView):
             return f"{base}?{query.urlencode()}"
 
         has_next = bool(found) and page.has_next() and p["page"] == number
+        kinds = kind_names()
         return Response({
             "count": len(found),
             "next": link(number + 1) if has_next else None,
             "previous": link(number - 1) if found and number > 1 else None,
-            "results": [_row(request, f) for f in (page if p["page"] == number else [])],
+            "results": [_row(request, f, kinds) for f in (page if p["page"] == number else [])],
         })
 
 
@@ -164,4 +170,4 @@ class PlaceDetailView(APIView):
     def get(self, request, pk: int):
         place = access.get_place_for(request.user, pk)
         found = nearby.search(Place.objects.filter(pk=place.pk))
-        return Response(_row(request, found[0], detail=True))
+        return Response(_row(request, found[0], kind_names(), detail=True))

@@ -9,13 +9,17 @@ The day's periods come from, in this order:
 5. the rows of the day of the week.
 A period whose closing time is at or before its opening time runs past
 midnight into the next day, so "is it open at 01:00" also looks at the day
-before. The place's rows are read once (prefetch `hours` and `special_days`).
+before. A place's weekly rows come from its `week` copy and its special days
+from `special_days` (prefetch them), read once into plain `Rules` that count
+in seconds of the day, so that asking "open now?" of every place in range is
+a few integer comparisons each (`open_at`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +27,9 @@ from django.utils.translation import pgettext
 
 from workcalendar.calendar import ADJUSTED, HOLIDAY, WorkCalendar
 
-from .models import Hours, Place
+from .models import Hours, Place, day_rows
 
-WHOLE_DAY = (time(0, 0), time(0, 0))
+WHOLE_DAY = (0, 0)  # opens at midnight, closes at (the next) midnight
 LOOKAHEAD_DAYS = 8  # how far "opens next" looks
 
 
@@ -82,64 +86,146 @@ def _when(at: datetime, today: date) -> str:
     return local.strftime("%m-%d %H:%M")
 
 
-def _periods(d: date, rows) -> list[tuple[datetime, datetime]]:
-    tz = timezone.get_current_timezone()
+def seconds(t: time) -> int:
+    """A time of day as seconds after midnight, as `Rules` and `Place.week` count."""
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def clock(s: int) -> time:
+    return time(s // 3600, s // 60 % 60, s % 60)
+
+
+def _periods(d: date, rows, tz) -> list[tuple[datetime, datetime]]:
     out = []
     for opens, closes in rows:
-        start = datetime.combine(d, opens, tz)
-        end = datetime.combine(d if closes > opens else d + timedelta(days=1), closes, tz)
+        start = datetime.combine(d, clock(opens), tz)
+        end = datetime.combine(d if closes > opens else d + timedelta(days=1), clock(closes), tz)
         out.append((start, end))
     return sorted(out)
 
 
-def day(place: Place, d: date, calendar: WorkCalendar | None = None) -> Day:
-    calendar = calendar or WorkCalendar.load()
-    for special in place.special_days.all():
-        if special.first <= d <= special.last:
-            rows = [] if special.closed else [(special.opens, special.closes)]
-            return Day(d, _periods(d, rows), "special", special.note)
-    kind = calendar.kind(d)
-    weekly = place.hours.all()
-    if kind == HOLIDAY and place.holidays == Place.Holidays.CLOSED:
-        return Day(d, [], "holiday")
-    if kind == HOLIDAY and place.holidays == Place.Holidays.OWN:
-        return Day(d, _periods(d, [(h.opens, h.closes) for h in weekly if h.day == Hours.HOLIDAY]), "holiday")
-    if place.open_24h:
-        return Day(d, _periods(d, [WHOLE_DAY]), "24h")
-    if kind == ADJUSTED and place.follows_workdays:
-        return Day(d, _periods(d, [(h.opens, h.closes) for h in weekly if h.day == 0]), "adjusted")
-    reason = "holiday" if kind == HOLIDAY else "week"
-    return Day(d, _periods(d, [(h.opens, h.closes) for h in weekly if h.day == d.weekday()]), reason)
+@dataclass(frozen=True)
+class Rules:
+    """What decides a place's days, as plain values: read from a Place
+    (`Rules.of`: its `week` copy and prefetched special days), or built from
+    rows read in bulk for many places at once (the nearest-place search).
+    Times count in seconds of the day."""
+
+    week: str = ""  # Place.week (models.week_text)
+    specials: tuple[tuple[date, date, int | None, int | None, str], ...] = ()  # (first, last, opens, closes, note)
+    open_24h: bool = False
+    holidays: str = Place.Holidays.USUAL
+    follows_workdays: bool = True
+
+    @classmethod
+    def of(cls, place: Place | Rules) -> Rules:
+        if isinstance(place, Rules):
+            return place
+        return cls.build(place.week, [(s.first, s.last, s.opens, s.closes, s.note) for s in place.special_days.all()],
+                         place.open_24h, place.holidays, place.follows_workdays)
+
+    @classmethod
+    def build(cls, week: str, specials, open_24h: bool, holidays: str, follows_workdays: bool) -> Rules:
+        """From a `week` copy and (first, last, opens, closes, note) special days with times of day."""
+        if specials:
+            specials = tuple((first, last, None if opens is None else seconds(opens),
+                              None if closes is None else seconds(closes), note)
+                             for first, last, opens, closes, note in specials)
+        return cls(week, specials or (), open_24h, holidays, follows_workdays)
+
+    def rows(self, day_number: int) -> tuple[tuple[int, int], ...]:
+        return _day_seconds(self.week, day_number)
 
 
-def status(place: Place, at: datetime | None = None, calendar: WorkCalendar | None = None) -> Status:
-    """Open or closed at `at` (now), until when, or when it opens next."""
+@lru_cache(maxsize=8192)
+def _day_seconds(week: str, day_number: int) -> tuple[tuple[int, int], ...]:
+    # Many places keep the same hours ("09:00-21:00" every day): each week text is read once.
+    return tuple((seconds(opens), seconds(closes)) for opens, closes in day_rows(week, day_number))
+
+
+def _rows(rules: Rules, d: date, kind: str) -> tuple[list[tuple[int, int]], str, str]:
+    """The (opens, closes) rows that hold on date `d` (of the calendar's
+    `kind`), why, and the special day's note."""
+    for first, last, opens, closes, note in rules.specials:
+        if first <= d <= last:
+            return ([] if opens is None else [(opens, closes)]), "special", note
+    if kind == HOLIDAY and rules.holidays == Place.Holidays.CLOSED:
+        return [], "holiday", ""
+    if kind == HOLIDAY and rules.holidays == Place.Holidays.OWN:
+        return rules.rows(Hours.HOLIDAY), "holiday", ""
+    if rules.open_24h:
+        return [WHOLE_DAY], "24h", ""
+    if kind == ADJUSTED and rules.follows_workdays:
+        return rules.rows(0), "adjusted", ""
+    return rules.rows(d.weekday()), "holiday" if kind == HOLIDAY else "week", ""
+
+
+def day(place: Place | Rules, d: date, calendar: WorkCalendar | None = None, tz=None) -> Day:
+    rows, reason, note = _rows(Rules.of(place), d, (calendar or WorkCalendar.load()).kind(d))
+    return Day(d, _periods(d, rows, tz or timezone.get_current_timezone()), reason, note)
+
+
+def status(place: Place | Rules, at: datetime | None = None, calendar: WorkCalendar | None = None) -> Status:
+    """Open or closed at `at` (now), until when, or when it opens next.
+    Days are worked out one by one from yesterday, only as far as the answer
+    needs (usually today's, or tomorrow's)."""
     calendar = calendar or WorkCalendar.load()
     at = at or timezone.now()
     today = timezone.localtime(at).date()
-    days = [day(place, today + timedelta(days=n), calendar) for n in range(-1, LOOKAHEAD_DAYS)]
-    periods = sorted(p for d in days for p in d.periods)
-    current = [p for p in periods if p[0] <= at < p[1]]
+    rules = Rules.of(place)
+    tz = timezone.get_current_timezone()
+    days: dict[int, Day] = {}
+
+    def on(n: int) -> Day:
+        if n not in days:
+            days[n] = day(rules, today + timedelta(days=n), calendar, tz)
+        return days[n]
+
+    current = [p for n in (-1, 0) for p in on(n).periods if p[0] <= at < p[1]]
     if current:
         # Joined periods (a 24-hour place, a period running into the next day's) close at the last end.
         end = max(p[1] for p in current)
-        for start, stop in periods:
-            if start <= end < stop:
-                end = stop
+        for n in range(-1, LOOKAHEAD_DAYS):
+            if datetime.combine(today + timedelta(days=n), time(0, 0), tz) > end:
+                break  # no period of this day or later can join
+            for start, stop in on(n).periods:
+                if start <= end < stop:
+                    end = stop
         until = None if end - at > timedelta(days=LOOKAHEAD_DAYS - 1) else end
-        return Status(True, until, None, days[1])
-    upcoming = [p[0] for p in periods if p[0] > at]
-    return Status(False, None, min(upcoming) if upcoming else None, days[1])
+        return Status(True, until, None, on(0))
+    for n in range(LOOKAHEAD_DAYS):
+        upcoming = [start for start, _end in on(n).periods if start > at]
+        if upcoming:
+            return Status(False, None, min(upcoming), on(0))
+    return Status(False, None, None, on(0))
 
 
-def is_open(place: Place, at: datetime | None = None, calendar: WorkCalendar | None = None) -> bool:
+def open_at(at: datetime | None = None, calendar: WorkCalendar | None = None):
+    """A test "is this place open at `at`?" to ask of many places: today's
+    rows, and yesterday's that run past midnight, compared as seconds of the
+    day (the calendar's verdict on both days is looked up once)."""
     calendar = calendar or WorkCalendar.load()
-    at = at or timezone.now()
-    today = timezone.localtime(at).date()
-    for d in (today - timedelta(days=1), today):
-        if any(start <= at < end for start, end in day(place, d, calendar).periods):
-            return True
-    return False
+    local = timezone.localtime(at or timezone.now())
+    today = local.date()
+    yesterday = today - timedelta(days=1)
+    kind_today, kind_yesterday = calendar.kind(today), calendar.kind(yesterday)
+    now = seconds(local.time())
+
+    def test(place: Place | Rules) -> bool:
+        rules = Rules.of(place)
+        for opens, closes in _rows(rules, yesterday, kind_yesterday)[0]:
+            if closes <= opens and now < closes:
+                return True
+        for opens, closes in _rows(rules, today, kind_today)[0]:
+            if opens <= now and (now < closes or closes <= opens):
+                return True
+        return False
+
+    return test
+
+
+def is_open(place: Place | Rules, at: datetime | None = None, calendar: WorkCalendar | None = None) -> bool:
+    return open_at(at, calendar)(place)
 
 
 def text(d: Day) -> str:
@@ -171,23 +257,20 @@ def week(place: Place) -> list[tuple[str, str]]:
     if place.open_24h:
         rows.append((_("Every day"), _("Open 24 hours")))
     else:
-        by_day: dict[int, list[Hours]] = {}
-        for h in place.hours.all():
-            by_day.setdefault(h.day, []).append(h)
+        rules = Rules.of(place)
         for number, name in Hours.DAYS[:7]:
-            periods = by_day.get(number, [])
-            rows.append((str(name), "、".join(_row_text(h) for h in periods) or _closed()))
+            rows.append((str(name), "、".join(_row_text(*h) for h in rules.rows(number)) or _closed()))
     if place.holidays == Place.Holidays.CLOSED:
         rows.append((_("Public holidays"), _closed()))
     elif place.holidays == Place.Holidays.OWN:
-        periods = [h for h in place.hours.all() if h.day == Hours.HOLIDAY]
-        rows.append((_("Public holidays"), "、".join(_row_text(h) for h in periods) or _closed()))
+        periods = Rules.of(place).rows(Hours.HOLIDAY)
+        rows.append((_("Public holidays"), "、".join(_row_text(*h) for h in periods) or _closed()))
     return rows
 
 
-def _row_text(h: Hours) -> str:
-    if h.closes <= h.opens:
-        close = "24:00" if h.closes == time(0, 0) else _("%(time)s next day") % {"time": f"{h.closes:%H:%M}"}
+def _row_text(opens: int, closes: int) -> str:
+    if closes <= opens:
+        close = "24:00" if closes == 0 else _("%(time)s next day") % {"time": f"{clock(closes):%H:%M}"}
     else:
-        close = f"{h.closes:%H:%M}"
-    return f"{h.opens:%H:%M}–{close}"
+        close = f"{clock(closes):%H:%M}"
+    return f"{clock(opens):%H:%M}–{close}"

@@ -4,11 +4,16 @@ water, eat or raise a matter; what each offers and when it is open.
 
 Opening hours are weekly rows (`Hours`, several a day for a lunch break, one
 that closes at or before it opens runs past midnight) with the place's
-holiday rule, and one-off `SpecialDay` rows; `hours.py` reads them."""
+holiday rule, and one-off `SpecialDay` rows; `hours.py` reads them. Each
+place carries a copy of its weekly rows (`Place.week`), rewritten whenever its
+`Hours` change by any path (a row saved or deleted, bulk writes through the
+manager), so that reading a place's hours, or those of every place in range,
+costs no query of its own."""
 
 from __future__ import annotations
 
 import math
+from datetime import time
 from urllib.parse import quote
 
 from django.conf import settings
@@ -119,6 +124,8 @@ class Place(models.Model):
     )
     active = models.BooleanField(_("shown to the public"), default=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    week = models.TextField(_("weekly hours"), blank=True, editable=False,
+                            help_text="Copy of the Hours rows, as week_text() writes it.")
 
     objects = PlaceQuerySet.as_manager()
 
@@ -138,6 +145,32 @@ class Place(models.Model):
                 f"&coordinate=wgs84&callnative=1")
 
 
+class HoursQuerySet(models.QuerySet):
+    """Writes in bulk refresh the places' `week` copies too."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        _mirror(objs, refresh_weeks({h.place_id for h in objs}))
+        return objs
+
+    def bulk_update(self, objs, *args, **kwargs):
+        changed = super().bulk_update(objs, *args, **kwargs)
+        _mirror(objs, refresh_weeks({h.place_id for h in objs}))
+        return changed
+
+    def update(self, **kwargs):
+        places = set(self.values_list("place_id", flat=True))
+        changed = super().update(**kwargs)
+        refresh_weeks(places | ({kwargs["place"].pk} if "place" in kwargs else set()))
+        return changed
+
+    def delete(self):
+        places = set(self.values_list("place_id", flat=True))
+        deleted = super().delete()
+        refresh_weeks(places)
+        return deleted
+
+
 class Hours(models.Model):
     """One opening period on one day of the week, or on public holidays (a
     place whose holiday rule is 'own hours')."""
@@ -153,6 +186,8 @@ class Hours(models.Model):
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"), help_text=_("At or before the opening time: closes the next day."))
 
+    objects = HoursQuerySet.as_manager()
+
     class Meta:
         ordering = ["day", "opens"]
         verbose_name = _("opening hours")
@@ -160,6 +195,68 @@ class Hours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_day_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def save(self, *args, **kwargs):
+        moved_from = None
+        if self.pk is not None:
+            moved_from = Hours.objects.filter(pk=self.pk).exclude(place_id=self.place_id).values_list(
+                "place_id", flat=True).first()
+        super().save(*args, **kwargs)
+        _mirror([self], refresh_weeks({self.place_id} | ({moved_from} if moved_from else set())))
+
+    def delete(self, *args, **kwargs):
+        place = self.place_id
+        deleted = super().delete(*args, **kwargs)
+        _mirror([self], refresh_weeks({place}))
+        return deleted
+
+
+def refresh_weeks(place_ids) -> dict[int, str]:
+    """Rewrite the `week` copy of these places from their Hours rows; the new
+    copies by place."""
+    place_ids = set(place_ids)
+    if not place_ids:
+        return {}
+    rows: dict[int, list] = {pk: [] for pk in place_ids}
+    for pk, *row in Hours.objects.filter(place_id__in=place_ids).values_list("place_id", "day", "opens", "closes"):
+        rows[pk].append(row)
+    weeks = {pk: week_text(place_rows) for pk, place_rows in rows.items()}
+    Place.objects.bulk_update([Place(pk=pk, week=week) for pk, week in weeks.items()], ["week"], batch_size=500)
+    return weeks
+
+
+def week_text(rows) -> str:
+    """(day, opens, closes) rows as one short text: eight fields, Monday to
+    Sunday and then public holidays, separated by "|", each its periods in
+    order as "09:00-12:00" separated by ",". Reading the hours of a day is then
+    a split rather than a query or a JSON document per place (`day_rows`)."""
+    days: list[list[str]] = [[] for _day in range(8)]
+    for day, opens, closes in sorted(rows):
+        days[day].append(f"{_iso(opens)}-{_iso(closes)}")
+    return "|".join(",".join(periods) for periods in days).rstrip("|")
+
+
+def day_rows(week: str, day: int) -> list[tuple[time, time]]:
+    """The (opens, closes) periods of one day (0–7) in a `week_text`."""
+    fields = week.split("|")
+    if day >= len(fields) or not fields[day]:
+        return []
+    out = []
+    for period in fields[day].split(","):
+        opens, closes = period.split("-")
+        out.append((time.fromisoformat(opens), time.fromisoformat(closes)))
+    return out
+
+
+def _iso(t: time) -> str:
+    return t.isoformat(timespec="seconds" if t.second else "minutes")
+
+
+def _mirror(rows, weeks: dict[int, str]) -> None:
+    """The places these Hours rows hold in memory see their new week too."""
+    for row in rows:
+        if Hours.place.is_cached(row) and row.place_id in weeks:
+            row.place.week = weeks[row.place_id]
 
 
 class SpecialDay(models.Model):
@@ -175,6 +272,7 @@ class SpecialDay(models.Model):
 
     class Meta:
         ordering = ["first", "id"]
+        indexes = [models.Index(fields=["last"], name="specialday_last")]  # those still to come
         verbose_name = _("special day")
         verbose_name_plural = _("special days")
 
