@@ -142,3 +142,36 @@ def test_the_week_lists_each_day_and_the_holiday_rule(place):
     assert rows["星期一"] == "09:00–12:00、14:00–20:00"
     assert rows["星期日"] == "休息"
     assert rows["法定节假日"] == "休息"
+
+
+def test_every_way_of_writing_hours_keeps_the_place_copy_that_readers_use(place):
+    # The admin's inline saves and deletes rows one by one; the keeping pages write in bulk.
+    row = Hours.objects.create(place=place, day=0, opens=time(9), closes=time(12))
+    assert fresh(place).week == "09:00-12:00" and hours.is_open(fresh(place), at(2026, 6, 1, 11))
+    row.closes = time(10)
+    row.save()
+    assert not hours.is_open(fresh(place), at(2026, 6, 1, 11))
+    Hours.objects.filter(place=place).update(closes=time(12, 30, 15))
+    assert fresh(place).week == "09:00-12:30:15" and hours.is_open(fresh(place), at(2026, 6, 1, 12, 30))
+    week(place, [(time(14), time(2))], days=[6])  # Sunday night into Monday
+    assert fresh(place).week == "09:00-12:30:15||||||14:00-02:00"
+    assert hours.is_open(fresh(place), at(2026, 6, 1, 1, 30))
+    assert dict(hours.week(fresh(place)))["星期日"] == "14:00–次日 02:00"
+    row.delete()
+    assert fresh(place).week == "||||||14:00-02:00"
+    place.hours.all().delete()
+    assert fresh(place).week == "" and not hours.is_open(fresh(place), at(2026, 6, 1, 1, 30))
+
+
+def test_places_with_the_same_hours_differ_when_one_has_a_special_day(cast, place):
+    from places import nearby
+
+    twin = Place.objects.create(name="孪生驿站", kind=Place.Kind.STATION, node=cast.community, address="y",
+                                lat=44.1901, lng=86.9)
+    for p in (place, twin):
+        week(p, [(time(9), time(21))])
+    SpecialDay.objects.create(place=twin, first=date(2026, 6, 1), last=date(2026, 6, 1), note="盘点")
+    found = nearby.search(Place.objects.all(), lat=44.19, lng=86.9, open_now=True, at=at(2026, 6, 1, 13))
+    assert [f.place.name for f in found] == ["驿站"]
+    found = nearby.search(Place.objects.all(), lat=44.19, lng=86.9, open_now=True, at=at(2026, 6, 2, 13))
+    assert [f.place.name for f in found] == ["驿站", "孪生驿站"]
