@@ -331,3 +331,23 @@ class Circle(models.Model):
     def clean(self) -> None:
         if not (self.five <= self.ten <= self.fifteen):
             raise ValidationError(_("The circles grow: 5 minutes ≤ 10 minutes ≤ 15 minutes."))
+
+
+class RoadNetwork(models.Model):
+    """The walkable lines of an area (`roads.py`): where one is loaded, the
+    coverage of the area's compounds counts metres along it."""
+
+    node = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="road_network",
+                                verbose_name=_("area"))
+    name = models.CharField(_("name"), max_length=100)
+    graph = models.JSONField(help_text="{points: [[lat, lng], …], edges: [[a, b], …]}")
+    points = models.PositiveIntegerField(_("points"))
+    length_m = models.PositiveIntegerField(_("length of the lines (m)"))
+    loaded_at = models.DateTimeField(_("loaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("road network")
+        verbose_name_plural = _("road networks")
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,6 +4,7 @@ of the 15-minute circle."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,7 @@ from organisations.access import path_q
 from organisations.models import Node
 from organisations.tree import tree
 
-from . import access, coverage, hours, services
+from . import access, coverage, hours, roads, services
 from .forms import DetailsForm, HoursForm, ManageForm, SpecialDayForm
 from .models import Place
 
@@ -228,7 +229,7 @@ def coverage_page(request):
         "area": area, "choices": choices, "result": result, "kinds": [(k, Place.Kind(k).label) for k in kinds],
         "all_kinds": Place.Kind.choices, "kind": request.GET.get("kind") or "",
         "counts": [(Place.Kind(k).label, result.counts(k)) for k in result.kinds],
-        "markers": markers, "map_config": map_config(),
+        "markers": markers, "map_config": map_config(), "detour": settings.HUBIYING_WALK_DETOUR,
         "table": [(r, [(k, r.nearest[k]) for k in result.kinds]) for r in result.rows],
     })
 
@@ -245,7 +246,8 @@ def _coverage(area: Node | None, kinds: list[str]) -> coverage.Coverage:
     nearby = Place.objects.published().filter(kind__in=kinds)
     root = (places.ancestors(area) or [area])[0]
     nearby = nearby.filter(path_q("node__path", [root]))
-    return coverage.compute(compounds, list(nearby.only("id", "name", "kind", "lat", "lng")), kinds)
+    return coverage.compute(compounds, list(nearby.only("id", "name", "kind", "lat", "lng")), kinds,
+                            network=roads.network_for(area))
 
 
 def _coverage_xlsx(area: Node | None, result: coverage.Coverage) -> HttpResponse:
