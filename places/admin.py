@@ -5,6 +5,7 @@ permissions; community staff keep their own places on /work/places/)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Circle, Hours, OnlineService, Place, PlacePhoto, Service, SpecialDay
 
@@ -18,6 +19,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(OnlineService)
 class OnlineServiceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a bare host is an https:// link
     list_display = ["name", "url", "order", "active"]
     list_editable = ["order", "active"]
     search_fields = ["name", "url"]
