@@ -52,6 +52,10 @@
         L.tooltip({ permanent: true, direction: "center", className: "map-label community public-area", pane: "areas" })
           .setLatLng([p.lat, p.lng]).setContent(document.createTextNode(p.name)).addTo(map);
       });
+      // Zoomed out over a town or a county the names run into one smudge: shown only close up.
+      var names = function () { pane.style.display = map.getZoom() >= 14 ? "" : "none"; };
+      map.on("zoomend", names);
+      names();
     }
     return map;
   }
