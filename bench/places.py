@@ -87,7 +87,9 @@ def run(backend: str, a, scratch: Path) -> dict:
         migrate_s = round(time.monotonic() - t, 1)
         cmd = [sys.executable, "manage.py", "bench_places", "--places", str(a.places), "--repeat", str(a.repeat),
                "--json", str(out), *(["--at", a.at] if a.at else []), *(["--profile"] if a.profile else [])]
-        subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+        # Generated in one process, measured in a fresh one, as a server's.
+        subprocess.run([*cmd, "--phase", "generate"], cwd=ROOT, env=env, check=True)
+        subprocess.run([*cmd, "--phase", "measure"], cwd=ROOT, env=env, check=True)
     finally:
         if backend == "postgresql" and not a.keep:
             import psycopg

@@ -80,6 +80,7 @@ class Hit(NamedTuple):
     distance: float | None
     name: str
     pk: int
+    special: bool = True  # has a special day from yesterday to the end of the week shown (True: not known)
 
 
 class Results(Sequence):
@@ -112,7 +113,8 @@ class Results(Sequence):
             if place.node_id in nodes:
                 place.node = nodes[place.node_id]  # the per-process tree's node, read-only
         today = timezone.localtime(self.at).date()
-        rules = rules_for(places.values(), today - timedelta(days=1), today + timedelta(days=hours.LOOKAHEAD_DAYS))
+        rules = rules_for(places.values(), today - timedelta(days=1), today + timedelta(days=hours.LOOKAHEAD_DAYS),
+                          special={h.pk for h in hits if h.special})
         catalogue = _CATALOGUE.get()
         offered: dict[int, list[Service]] = {}
         for pk, service in (Place.services.through.objects.filter(place_id__in=pks)
@@ -149,7 +151,14 @@ def search(qs: QuerySet, *, lat: float | None = None, lng: float | None = None, 
     radius = min(radius or DEFAULT_RADIUS_M, MAX_RADIUS_M)
     if positioned:
         qs = qs.in_box(lat, lng, radius)
-    columns = ["pk", "name", "lat", "lng"] + (["week", "open_24h", "holidays", "follows_workdays"] if open_now else [])
+    columns = ["pk", "name", "lat", "lng", "special"] + (
+        ["week", "open_24h", "holidays", "follows_workdays"] if open_now else [])
+    # Whether a place has a special day that counts (from yesterday to the week a page shows): a probe
+    # of each row, so that only the few that do have theirs read.
+    today = timezone.localtime(at).date()
+    qs = qs.annotate(special=Exists(SpecialDay.objects.filter(
+        place_id=OuterRef("pk"), last__gte=today - timedelta(days=1),
+        first__lte=today + timedelta(days=hours.LOOKAHEAD_DAYS))))
     if wanted is not None:
         qs = qs.annotate(offers=Exists(Place.services.through.objects.filter(place_id=OuterRef("pk"),
                                                                              service_id=wanted)))
@@ -164,7 +173,7 @@ def search(qs: QuerySet, *, lat: float | None = None, lng: float | None = None, 
     if open_now:
         open_pks = _open(hits, at, calendar)
         hits = [(row, distance) for row, distance in hits if row.pk in open_pks]
-    found = [Hit(distance, row.name, row.pk) for row, distance in hits]
+    found = [Hit(distance, row.name, row.pk, row.special) for row, distance in hits]
     found.sort(key=(lambda h: (h.distance, h.pk)) if positioned else (lambda h: (h.name, h.pk)))
     return Results(found, at, calendar)
 
@@ -174,7 +183,8 @@ def _open(hits, at: datetime, calendar: WorkCalendar) -> set[int]:
     count; places with the same hours and no special day then share one
     answer (shops keep a few common hours)."""
     today = timezone.localtime(at).date()
-    specials = _specials(today - timedelta(days=1), today, Q())  # few places are special on any one day
+    flagged = [row.pk for row, _distance in hits if row.special]
+    specials = _specials(today - timedelta(days=1), today, Q(place__in=flagged)) if flagged else {}
     is_open = hours.open_at(at, calendar)
     shared: dict[tuple, bool] = {}
     found = set()
@@ -192,19 +202,21 @@ def _open(hits, at: datetime, calendar: WorkCalendar) -> set[int]:
     return found
 
 
-def rules_for(places, first: date, last: date) -> dict[int, hours.Rules]:
+def rules_for(places, first: date, last: date, special: set[int] | None = None) -> dict[int, hours.Rules]:
     """The opening rules of `places` (each with pk, week, open_24h, holidays
     and follows_workdays) from `first` to `last`: their weekly rows and the
-    special days overlapping those dates, in one query."""
+    special days overlapping those dates, in one query (none when `special`,
+    the places known to have any, is empty)."""
     places = list(places)
-    specials = _specials(first, last, Q(place__in=[p.pk for p in places]))
+    wanted = [p.pk for p in places if special is None or p.pk in special]
+    specials = _specials(first, last, Q(place__in=wanted)) if wanted else {}
     return {p.pk: hours.Rules.build(p.week, specials.get(p.pk, ()), p.open_24h, p.holidays, p.follows_workdays)
             for p in places}
 
 
 def _specials(first: date, last: date, where: Q) -> dict[int, list[tuple]]:
     """(first, last, opens, closes, note) of the special days overlapping
-    `first`–`last`, by place (found by the index on `last`)."""
+    `first`–`last`, by place."""
     specials: dict[int, list] = {}
     for pk, *row in (SpecialDay.objects.filter(where, first__lte=last, last__gte=first).order_by("first", "id")
                      .values_list("place_id", "first", "last", "opens", "closes", "note")):

@@ -87,8 +87,22 @@ class Command(BaseCommand):
         parser.add_argument("--profile", action="store_true",
                             help="also profile each API query (cProfile) and print the costliest functions")
         parser.add_argument("--json", help="Write the results here.")
+        parser.add_argument("--phase", choices=("all", "generate", "measure"), default="all",
+                            help="generate (and time the coverage) or measure the nearest query, or both; "
+                                 "measure in a process of its own, as a server's, not one holding the "
+                                 "generation's objects (their garbage collection is no server's cost); "
+                                 "measure merges into --json")
 
-    def handle(self, *args, places, repeat, coverage_repeat, seed, at, profile, **opts):
+    def handle(self, *args, places, repeat, coverage_repeat, seed, at, profile, phase, **opts):
+        if phase == "measure":
+            if not opts.get("json"):
+                raise CommandError("--phase measure merges into the --json of the generate phase.")
+            with open(opts["json"]) as fh:
+                results = json.load(fh)
+            self.measure(results, random.Random(seed + 1), repeat, at, profile)
+            with open(opts["json"], "w") as fh:
+                json.dump(results, fh, ensure_ascii=False, indent=1, default=str)
+            return
         if Place.objects.exists() or Node.objects.filter(code="BP").exists():
             raise CommandError("bench_places generates into an empty database.")
         rng = random.Random(seed)
@@ -108,6 +122,13 @@ class Command(BaseCommand):
         results["rows"] = {m.__name__: m.objects.count() for m in (Place, Hours, SpecialDay)}
         results["rows"]["Place.services"] = Place.services.through.objects.count()
         self.say(f"generated {results['rows']} in {results['generate_s']} s")
+        if phase == "all":
+            self.measure(results, rng, repeat, at, profile)
+        if opts.get("json"):
+            with open(opts["json"], "w") as fh:
+                json.dump(results, fh, ensure_ascii=False, indent=1, default=str)
+
+    def measure(self, results: dict, rng: random.Random, repeat: int, at: str | None, profile: bool) -> None:
         moment = None
         if at:
             hh, mm = (int(x) for x in at.split(":"))
@@ -117,9 +138,6 @@ class Command(BaseCommand):
             " (pinned)" if moment else "")
         with mock.patch("django.utils.timezone.now", return_value=moment) if moment else nullcontext():
             results["nearest"] = self.time_nearest(rng, repeat, profile)
-        if opts.get("json"):
-            with open(opts["json"], "w") as fh:
-                json.dump(results, fh, ensure_ascii=False, indent=1, default=str)
 
     def say(self, message: str) -> None:
         self.stderr.write(f"[bench_places {connection.vendor} {time.strftime('%H:%M:%S')}] {message}")
