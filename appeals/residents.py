@@ -60,7 +60,7 @@ def hotline() -> str:
     return settings.HUBIYING_HOTLINE
 
 
-def _refusal(refused: codes.Refused) -> Exception:
+def code_refusal(refused: codes.Refused) -> Exception:
     """The refusal of a code, in words a resident can act on."""
     minutes = max(1, (refused.retry_after + 59) // 60)
     if refused.reason == "too_soon":
@@ -87,14 +87,14 @@ def send_code(appeal: Appeal) -> None:
                       % {"hotline": hotline()}, code="no_phone")
     refused = codes.issue(f"appeal:{appeal.pk}", appeal.contact_phone)
     if refused:
-        raise _refusal(refused)
+        raise code_refusal(refused)
 
 
 def verify_code(appeal: Appeal, code: str) -> str:
     """The request's private token, for the right one-time code."""
     refused = codes.check(f"appeal:{appeal.pk}", code)
     if refused:
-        raise _refusal(refused)
+        raise code_refusal(refused)
     return token_for(appeal)
 
 
@@ -107,7 +107,7 @@ def send_lookup_code(phone: str) -> None:
     for scope in ("lookup-phone-minute", "lookup-phone-hour"):
         verdict = ratelimit.hit(scope, purpose)
         if not verdict.allowed:
-            raise _refusal(codes.Refused("too_soon" if scope.endswith("minute") else "too_many",
+            raise code_refusal(codes.Refused("too_soon" if scope.endswith("minute") else "too_many",
                                          retry_after=verdict.retry_after))
     known = Appeal.objects.filter(contact_phone=phone).exists()
     codes.issue(purpose, phone if known else None)  # within the limits above, its own never refuse
@@ -117,6 +117,6 @@ def lookup(phone: str, code: str) -> list[Appeal]:
     """The requests left with `phone`, newest first, for the right code."""
     refused = codes.check(codes.purpose_for_phone(phone), code)
     if refused:
-        raise _refusal(refused)
+        raise code_refusal(refused)
     return list(Appeal.objects.filter(contact_phone=phone).select_related("category", "category__parent")
                 .order_by("-created_at")[:LOOKUP_LIMIT])

@@ -20,7 +20,7 @@ from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role, Unit
 from places.models import Place, PlacePhoto
 
-from . import catalogue, places, stations, texts
+from . import catalogue, events, places, stations, texts
 
 R = Role.Name
 ROOT_CODES = [area["code"] for area in places.AREAS.values()]
@@ -110,6 +110,7 @@ def wipe() -> None:
     for root in roots:
         appeal_q |= Q(node_path__startswith=root.path) | Q(owner_path__startswith=root.path)
     _delete_appeals(set(Appeal.objects.filter(appeal_q).values_list("pk", flat=True)))
+    events.wipe(roots)  # events (their sign-ups with them) and plans first: an event's community protects the tree
     place_q = Q(pk__in=[])
     for root in roots:
         place_q |= Q(node__path__startswith=root.path)
@@ -309,7 +310,7 @@ def build_accounts(demo: Demo, password: str, rng: random.Random) -> None:
 
 def build_places(demo: Demo, rng: random.Random) -> None:
     """The service places, a station host who keeps one of them (驿站负责人) and
-    the community staff member of 红延社区 who manages that community's."""
+    the community staff member of that station's community (宁边路社区) who manages its places."""
     named = stations.build(demo, rng, places.office_phone)
     User = get_user_model()
     password = demo.users["resident"].password
@@ -318,6 +319,11 @@ def build_places(demo: Demo, rng: random.Random) -> None:
     staff = User.objects.create(username="communitystaff", password=password, first_name="李慧")
     Role.objects.create(user=staff, name=R.COMMUNITY_STAFF, node=named["station"].node)
     demo.users.update(stationhost=host, communitystaff=staff)
+
+
+def build_events(demo: Demo, rng: random.Random, today) -> None:
+    """The communities' quarter: plans, monthly themes, weekly events and sign-ups (events app)."""
+    events.build(demo, rng, today)
 
 
 DEMO_API_KEY = "demo-open311-key"  # the README lists it with the demo accounts

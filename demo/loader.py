@@ -48,6 +48,7 @@ def load(*, password: str, requests: int = 500, seed: int = SEED) -> dict:
         build.build_api_client(demo)
         build.build_places(demo, random.Random(seed + 1))  # its own draws: the stories stay as they were
         now = timezone.now()
+        build.build_events(demo, random.Random(seed + 2), timezone.localdate(now))  # its own draws too
         calendar = stories.MemoCalendar(WorkCalendar.load())
         planner = stories.Planner(demo, rng, now, calendar)
         planned = planner.plan(requests)

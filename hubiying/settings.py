@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "analysis",  # the figures: kept from the timeline through appeals.signals
     "open311",  # Open311 GeoReport v2 for other applications
     "places",  # service places of the 15-minute life circle
+    "events",  # community events: plans, themes, sign-ups, waiting lists, check-in
     "demo",  # the demo county: depends on everything above, nothing depends on it
 ]
 

@@ -9,11 +9,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/stats", StatsView.as_view(), name="api-stats"),
     path("api/v1/", include("places.api_urls")),
+    path("api/v1/", include("events.api_urls")),
     path("api/v1/", include("appeals.api_urls")),  # last: its catch-all answers unknown API paths
     path("open311/v2/", include("open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("analysis.urls")),
     path("", include("places.urls")),
+    path("", include("events.urls")),
     path("", include("appeals.urls")),
 ]
 

@@ -32,6 +32,10 @@ class SmsMessage(models.Model):
         APPEAL_RECEIVED = "appeal_received", _("request received, with its private link")
         APPEAL_REPLIED = "appeal_replied", _("request replied, with its private link")
         ONE_TIME_CODE = "one_time_code", _("one-time code")
+        EVENT_SIGNED_UP = "event_signed_up", _("event sign-up, with its private link")
+        EVENT_WAITING = "event_waiting", _("on an event's waiting list, with the private link")
+        EVENT_PROMOTED = "event_promoted", _("moved up from an event's waiting list")
+        EVENT_CANCELLED = "event_cancelled", _("an event called off")
 
     phone = models.CharField(_("phone"), max_length=20)
     template = models.CharField(_("template"), max_length=24, choices=Template.choices)

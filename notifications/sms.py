@@ -31,6 +31,9 @@ SECRET_PARAMS = {
     T.APPEAL_RECEIVED: {"link"},
     T.APPEAL_REPLIED: {"link"},
     T.ONE_TIME_CODE: {"code"},
+    T.EVENT_SIGNED_UP: {"link"},
+    T.EVENT_WAITING: {"link"},
+    T.EVENT_PROMOTED: {"link"},
 }
 MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = timedelta(minutes=5)  # a worker that died while sending gives the message back
@@ -47,6 +50,17 @@ def render(template: str, params: dict) -> str:
             text = _("Your request %(no)s has a reply. Read it and tell us if you are satisfied: %(link)s") % params
         elif template == T.ONE_TIME_CODE:
             text = _("Your code is %(code)s, valid for %(minutes)s minutes. Do not give it to anyone.") % params
+        elif template == T.EVENT_SIGNED_UP:
+            text = _("You are signed up for “%(event)s” on %(when)s. To cancel (keep this link to yourself): "
+                     "%(link)s") % params
+        elif template == T.EVENT_WAITING:
+            text = _("“%(event)s” on %(when)s is full: you are number %(position)s on the waiting list and will "
+                     "be told if a place comes free. Your sign-up: %(link)s") % params
+        elif template == T.EVENT_PROMOTED:
+            text = _("A place came free: you are now signed up for “%(event)s” on %(when)s. If you cannot "
+                     "come, cancel here: %(link)s") % params
+        elif template == T.EVENT_CANCELLED:
+            text = _("“%(event)s” on %(when)s is called off. We are sorry.") % params
         else:
             raise ValueError(template)
     return sign + text

@@ -44,6 +44,7 @@ def staff_menu(context) -> dict:
         "admin": user.is_staff,
         "places": _keeps_places(user),
         "coverage": scopes.has(R.COMMUNITY_STAFF, R.ADMIN, R.LEADER),
+        "events": scopes.has(R.COMMUNITY_STAFF, R.ADMIN),
     }
 
 

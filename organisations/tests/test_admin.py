@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token, TokenProxy
 
 from analysis.models import FigureSettings
 from appeals.models import Appeal, Category
+from events.models import Event, Programme
 from notifications.models import Notification
 from notifications.outbox import deliver_pending
 from open311.models import ApiClient
@@ -39,6 +40,9 @@ def world(cast):
     Circle.objects.create(kind="station")
     SpecialDay.objects.create(place=spots.station, first="2026-06-01", last="2026-06-01")
     PlacePhoto.objects.create(place=spots.station, token="t" * 20, image="places/x.jpg", width=1, height=1)
+    theme = Programme.objects.create(node=cast.community, period="month", starts_on="2026-06-01", title="邻里文化节")
+    Event.objects.create(node=cast.community, title="包饺子", theme=theme, place=spots.station,
+                         starts_at="2026-06-06T10:00+08:00", ends_at="2026-06-06T12:00+08:00", capacity=20)
     cast.appeal = appeal
     return cast
 

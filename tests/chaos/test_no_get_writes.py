@@ -64,6 +64,14 @@ def test_no_public_page_or_answer_writes_anything(cast):
 
     key = keys.issue(ApiClient(name="reader"))
     place = make_spots(cast).station
+    from events import services as events
+    from events.models import Signup
+
+    from .test_permission_matrix import _an_event
+
+    event, signup = _an_event(cast)
+    mine = events.private_path(signup)
+    Signup.objects.filter(pk=signup.pk).update(state=Signup.State.WAITING)  # its page shows the place in line
     FiledRequest.objects.create(appeal=appeal, client=ApiClient.objects.get(), token="tok-1")
     pages = ["/", "/submit/", "/track/", f"/track/?no={number}", "/track/mine/", f"/track/{number}/",
              f"/track/{number}/code/", f"/track/{number}/{token}/", f"/track/{number}/{token}/evaluate/",
@@ -77,8 +85,12 @@ def test_no_public_page_or_answer_writes_anything(cast):
              f"/open311/v2/requests.json?api_key={key}", f"/open311/v2/servicerequestupdates.xml?api_key={key}",
              "/open311/v2/tokens/tok-1.json", "/open311/v2/openapi.json",
              "/places/", "/places/?service=hot-water&open_now=on&near=HTB-Z-HC", f"/places/{place.pk}/",
-             f"/places/{place.pk}/report/", f"/places/{place.pk}/poster.pdf"]
+             f"/places/{place.pk}/report/", f"/places/{place.pk}/poster.pdf",
+             "/events/", f"/events/c/{cast.community.code}/", f"/events/c/{cast.community.code}/calendar.ics",
+             f"/events/{event.pk}/", mine, f"/events/{event.pk}/checkin/{event.checkin_token}/"]
     answers = ["/api/v1/places?lat=44.19&lng=86.9&open_now=true", f"/api/v1/places/{place.pk}",
+               "/api/v1/events", f"/api/v1/events/{event.pk}",
+               f"/api/v1/events/signups/{signup.pk}?token={events.token_for(signup)}",
                "/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
                f"/api/v1/track/{number}/photos/{photo}?token={token}", "/api/v1/schema"]
     client, api = Client(), api_client()

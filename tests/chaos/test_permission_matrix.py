@@ -170,6 +170,24 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
         return [Call("get", f"/work/places/{place.pk}/", {}, False, "open"),
                 Call("post", f"/work/places/{place.pk}/", {"section": "special", "first": "2026-06-01",
                                                           "closed": "1"}, False, "open")]
+    if name in ("api-events", "work_events", "work_event_new"):  # events: no request in them
+        return [Call("get", "/" + route, {}, name == "api-events", "open")]
+    if name.startswith("api-event") or name == "work_event":
+        event, signup = _an_event(cast)
+        return {
+            "api-event": [Call("get", f"/api/v1/events/{event.pk}", {}, True, "open")],
+            "api-event-signup": [Call("get", f"/api/v1/events/signups/{signup.pk}", {"token": "x" * 24}, True,
+                                      "open")],
+            "api-event-signup-cancel": [Call("post", f"/api/v1/events/signups/{signup.pk}/cancel",
+                                             {"token": "x" * 24}, True, "open")],
+            "api-event-signup-code": [Call("post", f"/api/v1/events/{event.pk}/signups/code", {"phone": "1"}, True,
+                                           "open")],
+            "api-event-signups": [Call("post", f"/api/v1/events/{event.pk}/signups",
+                                       {"name": "甲", "phone": "13900000000", "code": "000000"}, True, "open")],
+            "work_event": [Call("get", f"/work/events/{event.pk}/", {}, False, "open"),
+                           Call("post", f"/work/events/{event.pk}/", {"section": "checkin", "signup": signup.pk},
+                                False, "open")],
+        }[name]
     if name == "notification_read":
         return [Call("post", f"/work/notifications/{notification.pk}/read/", {}, False, "object")]
     if name == "notification_open":
@@ -184,6 +202,21 @@ def _a_place(cast):
 
     return Place.objects.get_or_create(name="矩阵驿站", defaults={
         "kind": Place.Kind.STATION, "node": cast.community, "address": "x", "lat": 44.19, "lng": 86.9})[0]
+
+
+def _an_event(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import Event, Signup
+
+    starts = timezone.now() + timedelta(days=2)
+    event = Event.objects.get_or_create(title="矩阵活动", defaults={
+        "node": cast.community, "starts_at": starts, "ends_at": starts + timedelta(hours=2), "capacity": 5})[0]
+    signup = Signup.objects.get_or_create(event=event, phone="13900000000",
+                                          defaults={"name": "甲", "state": Signup.State.CONFIRMED})[0]
+    return event, signup
 
 
 def snapshot(appeal: Appeal, notification: Notification) -> tuple:

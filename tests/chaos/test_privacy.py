@@ -167,3 +167,34 @@ def test_open311_answers_show_no_phone_name_e_mail_or_exact_address(cast):
         assert not leaks(text) and "@example.org" not in text, (response.request["PATH_INFO"], leaks(text))
         # The filing client hears back its own account_id (the spec's answer); nobody else ever does.
         assert response.request["REQUEST_METHOD"] == "POST" or "acct-" not in text
+
+
+def test_event_pages_and_answers_show_no_signed_up_phone_or_name_and_organisers_see_phones_masked(cast):
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from events.models import Event, Signup
+    from organisations.models import Role
+
+    starts = timezone.now() + timedelta(days=1)
+    event = Event.objects.create(node=cast.community, title="包饺子", starts_at=starts,
+                                 ends_at=starts + timedelta(hours=2), capacity=2)
+    for state, (phone, name, _address) in zip(("confirmed", "confirmed", "waiting"), PEOPLE, strict=True):
+        Signup.objects.create(event=event, name=name, phone=phone, state=state)
+    client, anonymous = Client(), api_client()
+    public = [client.get(url) for url in ("/events/", f"/events/c/{cast.community.code}/", f"/events/{event.pk}/",
+                                          f"/events/c/{cast.community.code}/calendar.ics",
+                                          f"/events/{event.pk}/checkin/{event.checkin_token}/")]
+    public += [anonymous.get("/api/v1/events"), anonymous.get(f"/api/v1/events/{event.pk}")]
+    for response in public:
+        assert response.status_code == 200, response.content[:200]
+        assert not leaks(response.content.decode()), leaks(response.content.decode())
+    organiser = get_user_model().objects.create_user("eventstaff")
+    Role.objects.create(user=organiser, name=Role.Name.COMMUNITY_STAFF, node=cast.community)
+    client.force_login(organiser)
+    page = client.get(f"/work/events/{event.pk}/").content.decode()
+    for phone, _n, _a in PEOPLE:
+        assert mask_phone(phone) in page
+        assert phone not in re.sub(r"\D", "", page.replace(mask_phone(phone), "")), phone

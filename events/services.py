@@ -1,0 +1,324 @@
+"""Everything that changes an event or a sign-up. A sign-up, a cancellation,
+a promotion and a check-in each lock the event's row first, so that of two
+residents taking the last place at once one is signed up and the other put on
+the waiting list, and a freed place goes to exactly one waiting resident."""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from appeals import intake
+from appeals.errors import Conflict, Forbidden, Invalid, WrongState
+from appeals.residents import code_refusal
+from notifications import codes, sms
+from notifications.models import SmsMessage
+
+from . import access, workflow
+from .models import Event, Signup
+
+S = Signup.State
+T = SmsMessage.Template
+CHECKIN_EARLY_MINUTES = 60  # the door opens an hour before the start
+
+
+# --- The resident's private link -------------------------------------------------
+
+def token_for(signup: Signup) -> str:
+    digest = salted_hmac("hubiying.events.signup", f"{signup.pk}:{signup.phone}", algorithm="sha256").digest()
+    return base64.b32encode(digest[:15]).decode().lower()
+
+
+TOKEN_SHAPE = re.compile(r"[a-z2-7]{24}")
+
+
+def token_matches(signup: Signup, token) -> bool:
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+        return False  # the shape first: compare_digest takes ASCII only
+    return hmac.compare_digest(token_for(signup), token)
+
+
+def private_path(signup: Signup) -> str:
+    return reverse("event_signup", args=[signup.pk, token_for(signup)])
+
+
+def private_url(signup: Signup) -> str:
+    return settings.HUBIYING_SITE_URL.rstrip("/") + private_path(signup)
+
+
+def _when(event: Event) -> str:
+    return timezone.localtime(event.starts_at).strftime("%m-%d %H:%M")
+
+
+def _tell(signup: Signup, template: str, **extra) -> None:
+    params = {"event": signup.event.title, "when": _when(signup.event), **extra}
+    if template != T.EVENT_CANCELLED:
+        params["link"] = private_url(signup)
+    sms.queue(signup.phone, template, params)
+
+
+# --- Listing ---------------------------------------------------------------------
+
+def _counts(events) -> dict[int, tuple[int, int]]:
+    """(taken, waiting) by event."""
+    out: dict[int, list[int]] = {}
+    for event_id, state in Signup.objects.filter(event__in=events).exclude(
+            state=Signup.State.CANCELLED).values_list("event_id", "state"):
+        row = out.setdefault(event_id, [0, 0])
+        row[1 if state == Signup.State.WAITING else 0] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def cards(events) -> list[dict]:
+    """Each event with its places taken and its waiting list (one query for all)."""
+    events = list(events)
+    counts = _counts(events)
+    now = timezone.now()
+    return [{"event": e, "taken": counts.get(e.pk, (0, 0))[0], "waiting": counts.get(e.pk, (0, 0))[1],
+             "open": signup_refusal(e, now) is None} for e in events]
+
+
+# --- Signing up ------------------------------------------------------------------
+
+def clean_phone(phone) -> str:
+    phone = intake.clean_phone(phone)
+    if not intake.PHONE_RE.match(phone):
+        raise Invalid(_("The phone number does not look right: give an 11-digit mobile or a landline."),
+                      field="phone")
+    return phone
+
+
+def signup_refusal(event: Event, now: datetime | None = None) -> str | None:
+    """Why nobody can sign up for `event` now (None: they can)."""
+    now = now or timezone.now()
+    if not event.published:
+        return _("This event is not published.")
+    if event.cancelled_at:
+        return _("This event is called off.")
+    if event.capacity is None:
+        return _("No sign-up is needed for this event: just come.")
+    if now >= event.closes_at:
+        return _("Sign-up for this event closed at %(time)s.") % {
+            "time": timezone.localtime(event.closes_at).strftime("%m-%d %H:%M")}
+    return None
+
+
+def send_code(event: Event, phone) -> str:
+    """Sends a one-time code to the phone (the proof a request's resident gives too)."""
+    phone = clean_phone(phone)
+    refusal = signup_refusal(event)
+    if refusal:
+        raise WrongState(refusal, code="signup_closed")
+    refused = codes.issue(codes.purpose_for_phone(phone), phone)
+    if refused:
+        raise code_refusal(refused)
+    return phone
+
+
+def sign_up(event: Event, *, name, phone, code) -> tuple[Signup, bool]:
+    """Signs the holder of `phone` up (or onto the waiting list) once the code
+    is right. Returns the sign-up and whether it is new (the same phone signing
+    up again gets its existing one)."""
+    name = (name or "").strip() if isinstance(name, str) else ""
+    problems = []
+    if not name:
+        problems.append(Invalid(_("Give your name."), field="name"))
+    elif len(name) > 40:
+        problems.append(Invalid(_("A name has at most 40 characters."), field="name"))
+    try:
+        phone = clean_phone(phone)
+    except Invalid as exc:
+        problems.append(exc)
+    if problems:
+        raise Invalid.all_of(problems)
+    live = event.signups.filter(phone=phone).exclude(state=S.CANCELLED)
+    refusal = signup_refusal(event)
+    if refusal and not live.exists():
+        raise WrongState(refusal, code="signup_closed")  # before the code is spent on nothing
+    refused = codes.check(codes.purpose_for_phone(phone), code)
+    if refused:
+        raise code_refusal(refused)
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        existing = live.first()
+        if existing:  # the same phone again, proved: its own sign-up, even after sign-up closed
+            return existing, False
+        refusal = signup_refusal(event)
+        if refusal:
+            raise WrongState(refusal, code="signup_closed")
+        seated = event.signups.filter(state__in=Signup.SEATED).count()
+        state = S.CONFIRMED if seated < event.capacity else S.WAITING
+        signup = Signup.objects.create(event=event, name=name, phone=phone, state=state)
+        if state == S.CONFIRMED:
+            _tell(signup, T.EVENT_SIGNED_UP)
+        else:
+            _tell(signup, T.EVENT_WAITING, position=waiting_position(signup))
+    return signup, True
+
+
+def waiting_position(signup: Signup) -> int | None:
+    """1 for the first on the waiting list."""
+    if signup.state != S.WAITING:
+        return None
+    return signup.event.signups.filter(state=S.WAITING, created_at__lte=signup.created_at).exclude(
+        created_at=signup.created_at, pk__gt=signup.pk).count()
+
+
+def _fill(event: Event) -> list[Signup]:
+    """Moves the first waiting residents up into the places free (event locked)."""
+    if event.cancelled_at or timezone.now() >= event.starts_at:
+        return []  # once it has begun, nobody is told of a place they can no longer take
+    waiting = event.signups.filter(state=S.WAITING).order_by("created_at", "id")
+    if event.capacity is not None:  # no limit any more: everyone waiting is in
+        waiting = waiting[:max(event.capacity - event.signups.filter(state__in=Signup.SEATED).count(), 0)]
+    moved = []
+    for signup in waiting:
+        workflow.move(signup, "promote")
+        signup.event = event
+        _tell(signup, T.EVENT_PROMOTED)
+        moved.append(signup)
+    return moved
+
+
+def cancel(signup: Signup) -> Signup:
+    """The resident's cancellation (by the private link): a place they held goes
+    to the first on the waiting list."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=signup.event_id)
+        signup = Signup.objects.select_for_update().get(pk=signup.pk)
+        if timezone.now() >= event.starts_at and signup.state == S.CONFIRMED:
+            raise WrongState(_("The event has begun: a sign-up can no longer be cancelled."))
+        workflow.move(signup, "cancel")
+        _fill(event)
+    return signup
+
+
+# --- The organiser ---------------------------------------------------------------
+
+def _touch(event: Event, seen) -> Event:
+    """Locks the event and refuses an edit drawn from an older page (409)."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if seen is not None and locked.updated_at.isoformat() != str(seen):
+        raise Conflict(_("Someone else changed this event meanwhile: reload the page and try again."))
+    locked.updated_at = timezone.now()
+    return locked
+
+
+def _root(path: str) -> str:
+    return path.strip("/").split("/")[0]
+
+
+def save_event(event: Event, *, actor, seen=None, **fields) -> Event:
+    """Creates (`event.pk` None) or changes an event; more places move the waiting list up."""
+    if not access.may_manage_node(actor, fields.get("node") or event.node):
+        raise Forbidden(_("You do not organise events in this community."))
+    problems = []
+    if fields.get("capacity") is not None and fields["capacity"] < 1:
+        problems.append(Invalid(_("Offer at least one place, or leave it empty for no limit."), field="capacity"))
+    starts, ends = fields.get("starts_at", event.starts_at), fields.get("ends_at", event.ends_at)
+    if starts and ends and ends <= starts:
+        problems.append(Invalid(_("The event must end after it starts."), field="ends_at"))
+    closes = fields.get("signup_closes_at", event.signup_closes_at)
+    if closes and starts and closes > starts:
+        problems.append(Invalid(_("Sign-up must close by the time the event starts."), field="signup_closes_at"))
+    place = fields.get("place", event.place if event.place_id else None)
+    node = fields.get("node") or event.node
+    if place is not None and _root(place.node.path) != _root(node.path):
+        problems.append(Invalid(_("Choose a place of this county or city."), field="place"))
+    if problems:
+        raise Invalid.all_of(problems)
+    with transaction.atomic():
+        if event.pk is None:
+            for name, value in fields.items():
+                setattr(event, name, value)
+            event.save()
+            return event
+        locked = _touch(event, seen)
+        if fields.get("capacity", locked.capacity) is not None and locked.capacity is not None:
+            seated = locked.signups.filter(state__in=Signup.SEATED).count()
+            if fields.get("capacity", locked.capacity) < seated:
+                raise Invalid(_("%(n)d people are already signed up: cancel sign-ups before offering fewer "
+                                "places.") % {"n": seated}, field="capacity")
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save()
+        _fill(locked)
+    return locked
+
+
+def call_off(event: Event, *, actor, seen=None) -> Event:
+    """Cancels the event and tells everyone signed up or waiting."""
+    if not access.may_manage(actor, event):
+        raise Forbidden(_("You do not organise events in this community."))
+    with transaction.atomic():
+        event = _touch(event, seen)
+        if event.cancelled_at:
+            raise WrongState(_("This event is already called off."))
+        event.cancelled_at = timezone.now()
+        event.save(update_fields=["cancelled_at", "updated_at"])
+        for signup in event.signups.filter(state__in=(S.CONFIRMED, S.WAITING)).select_related("event"):
+            _tell(signup, T.EVENT_CANCELLED)
+    return event
+
+
+def check_in(signup: Signup, *, actor=None) -> Signup:
+    """Marks a resident as come: by the organiser from the list (`actor`), or at
+    the door by the event's QR code (no actor)."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=signup.event_id)
+        if actor is not None and not access.may_manage(actor, event):
+            raise Forbidden(_("You do not organise events in this community."))
+        now = timezone.now()
+        if event.cancelled_at:
+            raise WrongState(_("This event is called off."))
+        if actor is None and not (event.starts_at.timestamp() - CHECKIN_EARLY_MINUTES * 60 <= now.timestamp()
+                                  <= event.ends_at.timestamp()):
+            raise WrongState(_("Check-in at the door opens an hour before the start and closes at the end."))
+        signup = Signup.objects.select_for_update().get(pk=signup.pk)
+        if signup.state == S.ATTENDED:
+            return signup
+        return workflow.move(signup, "check_in", checked_in_by=actor)
+
+
+def token_matches_door(event: Event, token) -> bool:
+    return isinstance(token, str) and token.isascii() and hmac.compare_digest(event.checkin_token, token)
+
+
+def check_in_at_door(event: Event, token: str, phone) -> Signup:
+    """The resident scanned the QR code at the door and gave their phone."""
+    if not token_matches_door(event, token):
+        raise Invalid(_("This check-in code is not this event's."), code="bad_checkin")
+    phone = clean_phone(phone)
+    signup = event.signups.filter(phone=phone).exclude(state=S.CANCELLED).first()
+    if signup is None:
+        raise Invalid(_("No sign-up with this phone number. Ask the organiser at the door."), field="phone")
+    if signup.state == S.WAITING:
+        raise WrongState(_("You are on the waiting list and have no place yet. Ask the organiser at the door."))
+    return check_in(signup)
+
+
+def close_attendance(event: Event, *, actor) -> int:
+    """After the event: everyone signed up who did not check in did not come."""
+    if not access.may_manage(actor, event):
+        raise Forbidden(_("You do not organise events in this community."))
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if timezone.now() < event.ends_at:
+            raise WrongState(_("The attendance can be closed once the event has ended."))
+        if event.cancelled_at or event.attendance_closed_at:
+            raise WrongState(_("This event's attendance is already closed, or the event was called off."))
+        absent = list(event.signups.select_for_update().filter(state=S.CONFIRMED))
+        for signup in absent:
+            workflow.move(signup, "no_show")
+        event.attendance_closed_at = timezone.now()
+        event.save(update_fields=["attendance_closed_at"])
+    return len(absent)
