@@ -67,7 +67,7 @@ class EventForm(ServiceForm):
     ends_at = LocalDateTime(label=_("Ends"))
     signup_closes_at = LocalDateTime(label=_("Sign-up closes"), required=False,
                                      help_text=_("Empty: when the event starts."))
-    capacity = forms.IntegerField(label=_("Places"), required=False, min_value=1, max_value=100_000,
+    capacity = forms.IntegerField(label=_("Number of places"), required=False, min_value=1, max_value=100_000,
                                   help_text=_("Empty: no limit and no sign-up (an open-air event)."))
     audience = forms.ChoiceField(label=_("For"), choices=Event.Audience.choices)
     published = forms.BooleanField(label=_("Published (residents see it)"), required=False, initial=True)
