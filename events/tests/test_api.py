@@ -11,6 +11,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from appeals.tests.api.conftest import assert_error
 from events import services
 from events.models import Event, Signup
 from notifications import sms
@@ -41,17 +42,6 @@ def get(client, url, params=None):
 
 def post(client, url, body):
     return client.post(url, body, content_type="application/json", secure=True)
-
-
-def assert_error(response, status: int, code: str | None = None, field: str | None = None) -> dict:
-    body = response.json()
-    assert response.status_code == status, body
-    assert set(body) <= {"code", "detail", "field", "errors"} and body["detail"], body
-    if code is not None:
-        assert body["code"] == code, body
-    if field is not None:
-        assert body.get("field") == field, body
-    return body
 
 
 def sent_code(phone: str) -> str:
