@@ -86,7 +86,8 @@ def build(demo, rng: random.Random, office_phone) -> dict[str, Place]:
     canteen_sites = [(c, g) for c in htb for g in c.grids][:11]
     for n, (community, grid) in enumerate(canteen_sites):
         compound = next((x for x in community.compounds if community.grid_of[x.pk].pk == grid.pk), community.node)
-        canteen = _place(f"幸福食堂（{community.node.name}{grid.name}）", K.CANTEEN, community.node,
+        # A grid's name already begins with its community's (美华社区第一网格).
+        canteen = _place(f"幸福食堂（{grid.name}）", K.CANTEEN, community.node,
                          (compound.lat or community.node.lat) + 0.0003, (compound.lng or community.node.lng) + 0.0003,
                          f"{compound.name}活动室", ["meals", "heating", "hot-water", "rest"],
                          phone=office_phone("htb", 820 + n), holidays=Place.Holidays.OWN)
