@@ -11,8 +11,6 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +27,7 @@ from appeals.api import errors, limit
 from appeals.errors import Invalid, NotFound
 from appeals.serializers import PHONE_PATTERN, GivenMeansGiven, StrictIntegerField
 from appeals.track_api import code_field
+from hubiying.paging import page_answer
 from organisations.access import path_q
 from organisations.models import Node
 
@@ -231,13 +230,6 @@ class SignupCancelledSerializer(serializers.Serializer):
 # --- Answers -------------------------------------------------------------------------
 
 
-def _counted(events):
-    return events.annotate(
-        n_taken=Count("signups", filter=Q(signups__state__in=Signup.SEATED)),
-        n_waiting=Count("signups", filter=Q(signups__state=S.WAITING)),
-    )
-
-
 def _row(request, event: Event, detail: bool = False) -> dict:
     node = event.node
     row = {
@@ -304,25 +296,9 @@ class EventListView(APIView):
             end = p["to"]
             events = (events.filter(starts_at__lte=end) if isinstance(end, datetime)
                       else events.filter(starts_at__lt=_day_start(end + timedelta(days=1))))
-        events = _counted(events.select_related("node", "place")).order_by("starts_at", "id")
+        events = services.counted(events.select_related("node", "place")).order_by("starts_at", "id")
 
-        paginator = Paginator(events, p["page_size"])
-        number = min(p["page"], max(paginator.num_pages, 1))
-        page = paginator.page(number)
-        base = request.build_absolute_uri(request.path)
-
-        def link(n):
-            query = request.query_params.copy()
-            query["page"] = n
-            return f"{base}?{query.urlencode()}"
-
-        beyond = p["page"] != number
-        return Response({
-            "count": paginator.count,
-            "next": link(number + 1) if page.has_next() and not beyond else None,
-            "previous": link(number - 1) if paginator.count and number > 1 else None,
-            "results": [] if beyond else [_row(request, e) for e in page.object_list],
-        })
+        return Response(page_answer(request, events, p["page"], p["page_size"], lambda e: _row(request, e)))
 
 
 class EventDetailView(APIView):
@@ -332,7 +308,7 @@ class EventDetailView(APIView):
                    operation_id="events_retrieve", description="A published event, with its description.")
     def get(self, request, pk: int):
         event = access.get_event_for(request.user, pk)
-        event = _counted(Event.objects.select_related("node", "place", "theme")).get(pk=event.pk)
+        event = services.counted(Event.objects.select_related("node", "place", "theme")).get(pk=event.pk)
         return Response(_row(request, event, detail=True))
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -68,23 +69,23 @@ def _tell(signup: Signup, template: str, **extra) -> None:
 
 # --- Listing ---------------------------------------------------------------------
 
-def _counts(events) -> dict[int, tuple[int, int]]:
-    """(taken, waiting) by event."""
-    out: dict[int, list[int]] = {}
-    for event_id, state in Signup.objects.filter(event__in=events).exclude(
-            state=Signup.State.CANCELLED).values_list("event_id", "state"):
-        row = out.setdefault(event_id, [0, 0])
-        row[1 if state == Signup.State.WAITING else 0] += 1
-    return {k: (v[0], v[1]) for k, v in out.items()}
+def counted(events):
+    """The events with their places taken (`n_taken`) and waiting list (`n_waiting`), counted by the query."""
+    return events.annotate(
+        n_taken=Count("signups", filter=Q(signups__state__in=Signup.SEATED)),
+        n_waiting=Count("signups", filter=Q(signups__state=S.WAITING)),
+    )
 
 
 def cards(events) -> list[dict]:
-    """Each event with its places taken and its waiting list (one query for all)."""
-    events = list(events)
-    counts = _counts(events)
+    """Each event of a `counted` queryset with its places taken, its waiting list and whether sign-up is open."""
     now = timezone.now()
-    return [{"event": e, "taken": counts.get(e.pk, (0, 0))[0], "waiting": counts.get(e.pk, (0, 0))[1],
-             "open": signup_refusal(e, now) is None} for e in events]
+    return [{"event": e, "taken": e.n_taken, "waiting": e.n_waiting, "open": signup_refusal(e, now) is None}
+            for e in events]
+
+
+def card_of(event: Event) -> dict:
+    return cards(counted(Event.objects.filter(pk=event.pk).select_related("node", "place", "theme")))[0]
 
 
 # --- Signing up ------------------------------------------------------------------

@@ -34,8 +34,8 @@ def _event_or_404(request, pk) -> Event:
 
 
 def event_list(request):
-    upcoming = (access.public_events().filter(ends_at__gte=timezone.now(), cancelled_at__isnull=True)
-                .select_related("node", "place").order_by("starts_at", "id"))
+    upcoming = services.counted(access.public_events().filter(ends_at__gte=timezone.now(), cancelled_at__isnull=True)
+                                .select_related("node", "place").order_by("starts_at", "id"))
     page = page_of(request, upcoming)
     communities = sorted({e.node for e in page}, key=lambda n: n.path)
     return render(request, "events/list.html", {"page": page, "cards": services.cards(page),
@@ -55,7 +55,8 @@ def community_events(request, code: str):
     quarter_start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
     programmes = {p.period: p for p in Programme.objects.filter(
         node=node, starts_on__in=[quarter_start, today.replace(day=1)])}
-    events = access.public_events().filter(path_q("node__path", [node])).select_related("node", "place")
+    events = services.counted(access.public_events().filter(path_q("node__path", [node]))
+                              .select_related("node", "place"))
     now = timezone.now()
     return render(request, "events/community.html", {
         "node": node, "plan": programmes.get(Programme.Period.QUARTER),
@@ -78,7 +79,7 @@ def community_calendar(request, code: str):
 
 def event_detail(request, pk: int):
     event = _event_or_404(request, pk)
-    card = services.cards([event])[0]
+    card = services.card_of(event)
     return render(request, "events/detail.html", {
         **card, "refusal": services.signup_refusal(event), "form": SignupForm(),
         "may_manage": access.may_manage(request.user, event),
@@ -89,7 +90,7 @@ def event_detail(request, pk: int):
 def event_signup_start(request, pk: int):
     """Step 1 (send the code) and step 2 (the code: signed up, off to the private page)."""
     event = _event_or_404(request, pk)
-    card = services.cards([event])[0]
+    card = services.card_of(event)
     status = 400
     if request.POST.get("code") is None:
         form = SignupForm(*bound(request))

@@ -39,7 +39,7 @@ def event_list(request):
     if not access.may_organise(request.user):
         raise PermissionDenied
     now = timezone.now()
-    events = access.managed_events(request.user).select_related("node", "place")
+    events = services.counted(access.managed_events(request.user).select_related("node", "place"))
     which = request.GET.get("when") if request.GET.get("when") in ("past", "upcoming") else "upcoming"
     events = (events.filter(ends_at__gte=now).order_by("starts_at", "id") if which == "upcoming"
               else events.filter(ends_at__lt=now).order_by("-starts_at", "-id"))

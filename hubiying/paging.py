@@ -28,3 +28,26 @@ class CappedPaginator(Paginator):
     def count_exact(self) -> bool:
         """False when more rows match than were counted."""
         return self._found <= self.count_limit
+
+
+def page_answer(request, items, page: int, size: int, row) -> dict:
+    """A page of `items` (a queryset or a sequence) as an API answer,
+    {count, next, previous, results} with `row` applied to each; a page past
+    the last answers with no results and a link back."""
+    paginator = Paginator(items, size)
+    number = min(page, max(paginator.num_pages, 1))
+    beyond = page != number
+    current = paginator.page(number)
+    base = request.build_absolute_uri(request.path)
+
+    def link(n: int) -> str:
+        query = request.query_params.copy()
+        query["page"] = n
+        return f"{base}?{query.urlencode()}"
+
+    return {
+        "count": paginator.count,
+        "next": link(number + 1) if current.has_next() and not beyond else None,
+        "previous": link(number - 1) if paginator.count and number > 1 else None,
+        "results": [] if beyond else [row(item) for item in current.object_list],
+    }

@@ -5,7 +5,6 @@ keep (access.visible_places)."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from appeals.api import errors
 from appeals.serializers import GivenMeansGiven, StrictBooleanField, StrictIntegerField
+from hubiying.paging import page_answer
 
 from . import access, hours, nearby
 from .models import Place
@@ -143,24 +143,8 @@ class PlaceListView(APIView):
         found = nearby.search(access.visible_places(request.user), lat=p.get("lat"), lng=p.get("lng"),
                               radius=p.get("radius"), service=p.get("service", ""), kind=p.get("kind", ""),
                               open_now=p["open_now"])
-        paginator = Paginator(found, p["page_size"])
-        number = min(p["page"], max(paginator.num_pages, 1))
-        page = paginator.page(number) if found else []
-        base = request.build_absolute_uri(request.path)
-
-        def link(n):
-            query = request.query_params.copy()
-            query["page"] = n
-            return f"{base}?{query.urlencode()}"
-
-        has_next = bool(found) and page.has_next() and p["page"] == number
         kinds = kind_names()
-        return Response({
-            "count": len(found),
-            "next": link(number + 1) if has_next else None,
-            "previous": link(number - 1) if found and number > 1 else None,
-            "results": [_row(request, f, kinds) for f in (page if p["page"] == number else [])],
-        })
+        return Response(page_answer(request, found, p["page"], p["page_size"], lambda f: _row(request, f, kinds)))
 
 
 class PlaceDetailView(APIView):

@@ -254,16 +254,16 @@ def text(d: Day) -> str:
 def week(place: Place) -> list[tuple[str, str]]:
     """The regular week as (day name, hours) rows, holidays last when the place has its own."""
     rows = []
+    rules = Rules(week=place.week)  # the weekly rows only: no special day counts here
     if place.open_24h:
         rows.append((_("Every day"), _("Open 24 hours")))
     else:
-        rules = Rules.of(place)
         for number, name in Hours.DAYS[:7]:
             rows.append((str(name), "、".join(_row_text(*h) for h in rules.rows(number)) or _closed()))
     if place.holidays == Place.Holidays.CLOSED:
         rows.append((_("Public holidays"), _closed()))
     elif place.holidays == Place.Holidays.OWN:
-        periods = Rules.of(place).rows(Hours.HOLIDAY)
+        periods = rules.rows(Hours.HOLIDAY)
         rows.append((_("Public holidays"), "、".join(_row_text(*h) for h in periods) or _closed()))
     return rows
 

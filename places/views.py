@@ -17,6 +17,7 @@ from appeals.views.common import bound, limited, map_config, page_of
 from organisations.access import scopes_of
 from organisations.models import Role
 from organisations.tree import tree
+from workcalendar.calendar import WorkCalendar
 
 from . import access, hours, nearby, poster
 from .forms import ReportForm, SearchForm
@@ -65,14 +66,16 @@ def place_list(request):
 
 def place_detail(request, pk: int):
     place = _place_or_404(request, pk)
-    state = hours.status(place)
+    rules = hours.Rules.of(place)  # its special days read once for the status and the coming changes
+    state = hours.status(rules)
     today = timezone.localdate()
     upcoming = [s for s in place.special_days.all() if s.last >= today and (s.first - today).days <= LOOKAHEAD]
+    calendar = WorkCalendar.load()
     place_url = request.build_absolute_uri(reverse("place_detail", args=[place.pk]))
     online = [(o, poster.qr_svg(o.url)) for o in place.online_services.filter(active=True)]
     return render(request, "places/detail.html", {
         "place": place, "status": state, "today": hours.text(state.today), "week": hours.week(place),
-        "upcoming": [(s, hours.text(hours.day(place, s.first))) for s in upcoming],
+        "upcoming": [(s, hours.text(hours.day(rules, s.first, calendar))) for s in upcoming],
         "services": place.services.filter(active=True), "photos": place.photos.all(), "online": online,
         "route_url": place.route_url, "may_edit": access.may_edit(request.user, place),
         "place_qr": poster.qr_svg(place_url),

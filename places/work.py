@@ -82,8 +82,9 @@ def _forms(request, place: Place, bound_section: str | None = None, data=None):
 
 def _page(request, place: Place, forms: dict, status: int = 200):
     today = timezone.localdate()
+    rules = hours.Rules.of(place)  # its special days read once
     return render(request, "places/edit.html", {
-        "place": place, "forms": forms, "status": hours.status(place), "today": hours.text(hours.day(place, today)),
+        "place": place, "forms": forms, "status": hours.status(rules), "today": hours.text(hours.day(rules, today)),
         "specials": [s for s in place.special_days.all() if s.last >= today],
         "photos": place.photos.all(), "manager": access.may_manage(request.user, place),
     }, status=status)
