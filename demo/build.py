@@ -20,7 +20,7 @@ from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role, Unit
 from places.models import Place, PlacePhoto
 
-from . import catalogue, events, places, stations, texts
+from . import care, catalogue, events, places, stations, texts
 
 R = Role.Name
 ROOT_CODES = [area["code"] for area in places.AREAS.values()]
@@ -110,6 +110,7 @@ def wipe() -> None:
     for root in roots:
         appeal_q |= Q(node_path__startswith=root.path) | Q(owner_path__startswith=root.path)
     _delete_appeals(set(Appeal.objects.filter(appeal_q).values_list("pk", flat=True)))
+    care.wipe(roots)  # orders, plans, recipients, hours, duties, volunteers: they protect places, events' tree
     events.wipe(roots)  # events (their sign-ups with them) and plans first: an event's community protects the tree
     place_q = Q(pk__in=[])
     for root in roots:
@@ -324,6 +325,12 @@ def build_places(demo: Demo, rng: random.Random) -> None:
 def build_events(demo: Demo, rng: random.Random, today) -> None:
     """The communities' quarter: plans, monthly themes, weekly events and sign-ups (events app)."""
     events.build(demo, rng, today)
+
+
+def build_care(demo: Demo, rng: random.Random, today, now=None) -> dict[str, int]:
+    """The communities' volunteers, teams and event duties; the canteens' care
+    recipients, their plans, orders and the hours earned (volunteers and care apps)."""
+    return care.build(demo, rng, today, now)
 
 
 DEMO_API_KEY = "demo-open311-key"  # the README lists it with the demo accounts

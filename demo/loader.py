@@ -49,6 +49,7 @@ def load(*, password: str, requests: int = 500, seed: int = SEED) -> dict:
         build.build_places(demo, random.Random(seed + 1))  # its own draws: the stories stay as they were
         now = timezone.now()
         build.build_events(demo, random.Random(seed + 2), timezone.localdate(now))  # its own draws too
+        build.build_care(demo, random.Random(seed + 3), timezone.localdate(now), now)  # after the events it staffs
         calendar = stories.MemoCalendar(WorkCalendar.load())
         planner = stories.Planner(demo, rng, now, calendar)
         planned = planner.plan(requests)

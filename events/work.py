@@ -113,7 +113,10 @@ def event_edit(request, pk: int):
         s.masked_phone, s.masked_name = mask_phone(s.phone), s.name
     door_url = request.build_absolute_uri(reverse("event_checkin", args=[event.pk, event.checkin_token]))
     now = timezone.now()
+    from volunteers.work import duties_context  # volunteers builds on events, not the other way round
+
     return render(request, "events/edit.html", {
+        **duties_context(event),
         "event": event, "form": form, "signups": signups, "door_url": door_url, "door_qr": qr_svg(door_url),
         "seated": sum(s.state in Signup.SEATED for s in signups),
         "waiting": sum(s.state == Signup.State.WAITING for s in signups),

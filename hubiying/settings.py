@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "open311",  # Open311 GeoReport v2 for other applications
     "places",  # service places of the 15-minute life circle
     "events",  # community events: plans, themes, sign-ups, waiting lists, check-in
+    "volunteers",  # the volunteer registry, teams, duties and the hours confirmed work earns
+    "care",  # care for 一老一小: recipients, recurring plans, orders taken by volunteers, meal counts
     "demo",  # the demo county: depends on everything above, nothing depends on it
 ]
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("analysis.urls")),
     path("", include("places.urls")),
     path("", include("events.urls")),
+    path("", include("volunteers.urls")),
+    path("", include("care.urls")),
     path("", include("appeals.urls")),
 ]
 

@@ -36,6 +36,11 @@ class SmsMessage(models.Model):
         EVENT_WAITING = "event_waiting", _("on an event's waiting list, with the private link")
         EVENT_PROMOTED = "event_promoted", _("moved up from an event's waiting list")
         EVENT_CANCELLED = "event_cancelled", _("an event called off")
+        VOLUNTEER_LINK = "volunteer_link", _("a volunteer's private link")
+        CARE_ASSIGNED = "care_assigned", _("a care order given to a volunteer")
+        CARE_DONE = "care_done", _("a care order done: the recipient's link to confirm it")
+        CARE_CANCELLED = "care_cancelled", _("a volunteer's care order cancelled")
+        CARE_MISSED = "care_missed", _("a volunteer reminded of a care order past its time")
 
     phone = models.CharField(_("phone"), max_length=20)
     template = models.CharField(_("template"), max_length=24, choices=Template.choices)

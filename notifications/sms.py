@@ -34,6 +34,10 @@ SECRET_PARAMS = {
     T.EVENT_SIGNED_UP: {"link"},
     T.EVENT_WAITING: {"link"},
     T.EVENT_PROMOTED: {"link"},
+    T.VOLUNTEER_LINK: {"link"},
+    T.CARE_ASSIGNED: {"link"},
+    T.CARE_DONE: {"link"},
+    T.CARE_MISSED: {"link"},
 }
 MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = timedelta(minutes=5)  # a worker that died while sending gives the message back
@@ -61,6 +65,18 @@ def render(template: str, params: dict) -> str:
                      "come, cancel here: %(link)s") % params
         elif template == T.EVENT_CANCELLED:
             text = _("“%(event)s” on %(when)s is called off. We are sorry.") % params
+        elif template == T.VOLUNTEER_LINK:
+            text = _("%(name)s, thank you for volunteering. Your orders, duties and hours (keep this link to "
+                     "yourself): %(link)s") % params
+        elif template == T.CARE_ASSIGNED:
+            text = _("You have a new care order: %(what)s, by %(when)s. Details: %(link)s") % params
+        elif template == T.CARE_DONE:
+            text = _("%(volunteer)s says your %(what)s is done. Tap to confirm: %(link)s") % params
+        elif template == T.CARE_CANCELLED:
+            text = _("Your care order %(what)s of %(when)s is cancelled: no need to go.") % params
+        elif template == T.CARE_MISSED:
+            text = _("Your care order %(what)s was due by %(when)s and is not marked done. If it is done, mark it; "
+                     "if you cannot go, give it back: %(link)s") % params
         else:
             raise ValueError(template)
     return sign + text

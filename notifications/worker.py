@@ -4,7 +4,8 @@ loop (started by `make run`) and `manage.py run_timers` does once (cron).
 Nothing a person sees depends on it running: overdue and due-soon are read
 from stored deadlines. What waits for it is delivery (notifications and text
 messages), the long Excel exports (analysis.jobs) and the timers (closing
-requests whose evaluation window ended).
+requests whose evaluation window ended, making the recurring care plans'
+orders a week ahead, reminding volunteers of a care order past its time).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Pass:
     messages: int = 0
     closed: int = 0
     exports: int = 0
+    care_orders: int = 0  # recurring care plans' orders made
+    reminders: int = 0  # volunteers reminded of a care order past its time
 
 
 def deliver() -> Pass:
@@ -46,11 +49,14 @@ def exports() -> Pass:
 
 def timers() -> Pass:
     from appeals.services import close_expired_evaluations
+    from care.schedule import make_orders
+    from care.services import remind_missed
 
     closed = close_expired_evaluations()
-    # What the timers wrote (a close tells nobody today) is delivered in the same pass.
+    made, reminded = make_orders(), remind_missed()
+    # What the timers wrote (a close tells nobody today; a reminder is a text message) goes out in the same pass.
     done = deliver()
-    done.closed = closed
+    done.closed, done.care_orders, done.reminders = closed, made, reminded
     return done
 
 

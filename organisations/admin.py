@@ -113,9 +113,9 @@ class PersonAdmin(UserAdmin):
 class PersonalDataViewAdmin(admin.ModelAdmin):
     """The log of full views of personal data (PIPL): read-only for everyone."""
 
-    list_display = ("at", "viewer", "subject", "field")
+    list_display = ("at", "viewer", "viewer_label", "subject", "field")
     list_filter = ("field",)
-    search_fields = ("subject", "viewer__username")
+    search_fields = ("subject", "viewer__username", "viewer_label")
     date_hierarchy = "at"
     list_select_related = ("viewer",)
 

@@ -149,7 +149,9 @@ class Role(models.Model):
 class PersonalDataView(models.Model):
     """Every full view of someone's personal data is logged here (PIPL)."""
 
-    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    # Someone without an account who saw it (a volunteer on their order: "volunteer:12").
+    viewer_label = models.CharField(max_length=40, blank=True, default="")
     subject = models.CharField(max_length=100)  # e.g. "appeal:42"
     field = models.CharField(max_length=40)
     at = models.DateTimeField(auto_now_add=True)
@@ -160,4 +162,4 @@ class PersonalDataView(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.viewer_id} {self.subject} {self.field} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.viewer_id or self.viewer_label} {self.subject} {self.field} {self.at:%Y-%m-%d %H:%M}"

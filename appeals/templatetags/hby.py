@@ -45,7 +45,17 @@ def staff_menu(context) -> dict:
         "places": _keeps_places(user),
         "coverage": scopes.has(R.COMMUNITY_STAFF, R.ADMIN, R.LEADER),
         "events": scopes.has(R.COMMUNITY_STAFF, R.ADMIN),
+        "volunteers": scopes.has(R.COMMUNITY_STAFF, R.ADMIN),
+        "care": scopes.has(R.COMMUNITY_STAFF, R.ADMIN, R.GRID_WORKER),
+        "meals": _counts_meals(user),
     }
+
+
+def _counts_meals(user) -> bool:
+    """Staff who care for recipients, and a canteen's hosts (the care app decides)."""
+    from care.access import may_count_meals
+
+    return may_count_meals(user)
 
 
 def _keeps_places(user) -> bool:

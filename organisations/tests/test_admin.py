@@ -19,6 +19,7 @@ from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role
 from places.models import Circle, PlacePhoto, SpecialDay
 from places.tests.spots import make_spots
+from volunteers.models import Team
 from workcalendar.models import CalendarDay, CalendarYear
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -43,6 +44,7 @@ def world(cast):
     theme = Programme.objects.create(node=cast.community, period="month", starts_on="2026-06-01", title="邻里文化节")
     Event.objects.create(node=cast.community, title="包饺子", theme=theme, place=spots.station,
                          starts_at="2026-06-06T10:00+08:00", ends_at="2026-06-06T12:00+08:00", capacity=20)
+    Team.objects.create(node=cast.community, name="雷锋车队", description="给独居老人送餐")
     cast.appeal = appeal
     return cast
 

@@ -6,9 +6,12 @@ statement it ran is a read."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from appeals import residents, services
 from appeals.models import AppealPhoto
@@ -72,6 +75,17 @@ def test_no_public_page_or_answer_writes_anything(cast):
     event, signup = _an_event(cast)
     mine = events.private_path(signup)
     Signup.objects.filter(pk=signup.pk).update(state=Signup.State.WAITING)  # its page shows the place in line
+    from care import services as care
+    from care.models import Order, Recipient
+    from volunteers import services as volunteers
+    from volunteers.models import Volunteer
+
+    volunteer = Volunteer.objects.create(node=cast.community, name="刘建军", phone="13700001111")
+    recipient = Recipient.objects.create(node=cast.compound, name="张桂兰", address="x", category="alone")
+    soon = timezone.localtime() + timedelta(hours=1)
+    order = Order.objects.create(recipient=recipient, kind="visit", day=soon.date(), due_at=soon, minutes=60,
+                                 state="done", volunteer=volunteer)
+    own = volunteers.private_path(volunteer)
     FiledRequest.objects.create(appeal=appeal, client=ApiClient.objects.get(), token="tok-1")
     pages = ["/", "/submit/", "/track/", f"/track/?no={number}", "/track/mine/", f"/track/{number}/",
              f"/track/{number}/code/", f"/track/{number}/{token}/", f"/track/{number}/{token}/evaluate/",
@@ -87,7 +101,8 @@ def test_no_public_page_or_answer_writes_anything(cast):
              "/places/", "/places/?service=hot-water&open_now=on&near=HTB-Z-HC", f"/places/{place.pk}/",
              f"/places/{place.pk}/report/", f"/places/{place.pk}/poster.pdf",
              "/events/", f"/events/c/{cast.community.code}/", f"/events/c/{cast.community.code}/calendar.ics",
-             f"/events/{event.pk}/", mine, f"/events/{event.pk}/checkin/{event.checkin_token}/"]
+             f"/events/{event.pk}/", mine, f"/events/{event.pk}/checkin/{event.checkin_token}/",
+             "/volunteer/", own, own + "certificate.pdf", volunteers.verify_path(volunteer), care.private_path(order)]
     answers = ["/api/v1/places?lat=44.19&lng=86.9&open_now=true", f"/api/v1/places/{place.pk}",
                "/api/v1/events", f"/api/v1/events/{event.pk}",
                f"/api/v1/events/signups/{signup.pk}?token={events.token_for(signup)}",

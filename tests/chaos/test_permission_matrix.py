@@ -188,6 +188,22 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
                            Call("post", f"/work/events/{event.pk}/", {"section": "checkin", "signup": signup.pk},
                                 False, "open")],
         }[name]
+    if name in ("work_volunteers", "work_volunteer_new", "work_volunteer_ranking", "work_care", "work_care_recipients",
+                "work_care_recipient_new", "work_care_meals"):  # lists of one's own scope
+        return [Call("get", "/" + route, {}, False, "list")]
+    if name == "work_event_duties":
+        event, _signup = _an_event(cast)
+        return [Call("post", f"/work/events/{event.pk}/duties/", {"action": "assign", "task": "签到"}, False, "open")]
+    if name in ("work_volunteer", "work_volunteer_certificate"):
+        volunteer = _a_volunteer(target)
+        if name == "work_volunteer_certificate":
+            return [Call("get", f"/work/volunteers/{volunteer.pk}/certificate.pdf", {}, False, "object")]
+        return [Call("get", f"/work/volunteers/{volunteer.pk}/", {}, False, "object"),
+                Call("post", f"/work/volunteers/{volunteer.pk}/", {"section": "reveal"}, False, "object")]
+    if name == "work_care_recipient":
+        recipient = _a_recipient(target)
+        return [Call("get", f"/work/care/recipients/{recipient.pk}/", {}, False, "object"),
+                Call("post", f"/work/care/recipients/{recipient.pk}/", {"section": "reveal"}, False, "object")]
     if name == "notification_read":
         return [Call("post", f"/work/notifications/{notification.pk}/read/", {}, False, "object")]
     if name == "notification_open":
@@ -202,6 +218,29 @@ def _a_place(cast):
 
     return Place.objects.get_or_create(name="矩阵驿站", defaults={
         "kind": Place.Kind.STATION, "node": cast.community, "address": "x", "lat": 44.19, "lng": 86.9})[0]
+
+
+def _community_of(appeal: Appeal):
+    node = appeal.node
+    while node.kind not in ("community", "town", "county") and node.parent_id:
+        node = node.parent
+    return node
+
+
+def _a_volunteer(appeal: Appeal):
+    """A volunteer of the request's community, named like its resident (whose name nobody out of scope may see)."""
+    from volunteers.models import Volunteer
+
+    return Volunteer.objects.get_or_create(node=_community_of(appeal), phone=appeal.contact_phone or "13755501234",
+                                           defaults={"name": appeal.contact_name or "赵远方"})[0]
+
+
+def _a_recipient(appeal: Appeal):
+    """A care recipient where the request is, with its resident's name and phone."""
+    from care.models import Recipient
+
+    return Recipient.objects.get_or_create(node=appeal.node, name=appeal.contact_name or "赵远方", defaults={
+        "phone": appeal.contact_phone, "address": appeal.address or "北京南路88号", "category": "alone"})[0]
 
 
 def _an_event(cast):

@@ -198,3 +198,54 @@ def test_event_pages_and_answers_show_no_signed_up_phone_or_name_and_organisers_
     for phone, _n, _a in PEOPLE:
         assert mask_phone(phone) in page
         assert phone not in re.sub(r"\D", "", page.replace(mask_phone(phone), "")), phone
+
+
+def test_care_pages_show_recipients_masked_until_a_logged_reveal(cast):
+    """The day's orders, the recipients' list and record, the canteen's meal
+    counts, a volunteer's page and the recipient's own confirmation page show
+    no recipient's full name, phone or address; only the logged reveal does."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from care import services as care
+    from care.models import Order, Recipient
+    from organisations.models import Role
+    from places.models import Place
+    from volunteers import services as volunteers
+    from volunteers.models import Volunteer
+
+    canteen = Place.objects.create(node=cast.community, kind=Place.Kind.CANTEEN, name="花城幸福食堂", lat=44.19,
+                                   lng=86.9)
+    host = get_user_model().objects.create_user("canteenhost")
+    canteen.hosts.add(host)
+    volunteer = Volunteer.objects.create(node=cast.community, name="刘建军", phone="13700001111")
+    soon = timezone.localtime() + timedelta(hours=1)
+    orders = []
+    for i, (phone, name, address) in enumerate(PEOPLE):
+        recipient = Recipient.objects.create(node=cast.compound, name=name, phone=phone, address=address,
+                                             category="alone")
+        orders.append(Order.objects.create(recipient=recipient, kind="meals", canteen=canteen, day=soon.date(),
+                                           due_at=soon, minutes=30, state=("open", "taken", "done")[i],
+                                           volunteer=None if i == 0 else volunteer))
+    staff = get_user_model().objects.create_user("carestaff")
+    Role.objects.create(user=staff, name=Role.Name.COMMUNITY_STAFF, node=cast.community)
+    client = Client()
+    client.force_login(staff)
+    pages = ["/work/care/", "/work/care/recipients/", f"/work/care/meals/?day={soon.date()}",
+             *[f"/work/care/recipients/{o.recipient_id}/" for o in orders]]
+    for url in pages:
+        body = client.get(url, secure=True).content.decode()
+        assert not leaks(body), (url, leaks(body))
+    client.force_login(host)
+    assert not leaks(client.get(f"/work/care/meals/?day={soon.date()}", secure=True).content.decode())
+    client.logout()
+    for url in (volunteers.private_path(volunteer), care.private_path(orders[2]), volunteers.verify_path(volunteer)):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200
+        assert not leaks(response.content.decode()), (url, leaks(response.content.decode()))
+    client.force_login(staff)
+    revealed = client.post(f"/work/care/recipients/{orders[0].recipient_id}/", {"section": "reveal"},
+                           secure=True).content.decode()
+    assert PEOPLE[0][0] in revealed and PEOPLE[0][2] in revealed
