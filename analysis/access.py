@@ -20,7 +20,8 @@ from .figures import Scope
 __all__ = ["Scope", "scopes_of", "may_see", "is_reader", "default_scope", "scope_from", "reader_nodes"]
 
 R = Role.Name
-READERS = (R.LEADER, R.SUPERVISOR, R.ADMIN, R.DISPATCHER, R.GRID_WORKER)  # the default scope: the first found
+# The default scope: the first found.
+READERS = (R.LEADER, R.SUPERVISOR, R.ADMIN, R.DISPATCHER, R.COMMUNITY_STAFF, R.GRID_WORKER)
 
 
 def _nodes(scopes) -> list[Node]:

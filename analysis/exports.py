@@ -111,4 +111,16 @@ def table_response(kind: str, query, period, *, by_unit, by_area, categories, ch
     return response
 
 
-__all__ = ["table_response", "column_label", "workbook", "RATES"]
+def life_response(query, period, total, rows) -> HttpResponse:
+    """Community life (events, volunteer hours, care orders, meals) per community, as Excel."""
+    from .life import table
+
+    header, lines = table(total, rows)
+    body = workbook(_("Community life"), f"{query.scope.name} · {period_label(period)}", header, lines)
+    response = HttpResponse(body, content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="hubiying-community-life-{stamp}.xlsx"'
+    return response
+
+
+__all__ = ["table_response", "life_response", "column_label", "workbook", "RATES"]

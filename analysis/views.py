@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from appeals.catalogue import catalogue
@@ -26,7 +26,7 @@ from hubiying.paging import CappedPaginator
 from organisations.models import Node
 from organisations.tree import tree, unit_names
 
-from . import access, exports, hotspots, jobs, request_lists, words
+from . import access, exports, hotspots, jobs, life, request_lists, words
 from .figures import RATES, SMALL, Query, category_ids
 from .models import ExportJob, FigureSettings
 from .periods import PRESETS, Period, preset
@@ -103,6 +103,10 @@ def dashboard(request):
     by_area = _ranked([(n.pk, n.name, c) for n, c in query.by_area()], rate, choice)
     categories = [(catalogue().by_id.get(v), c) for v, c in query.breakdown("category")]
     export = request.GET.get("export")
+    life_total, life_rows = life.figures(query.scope.node, period.start, period.end) if query.scope.node \
+        else (None, [])
+    if export == "life" and life_total is not None:
+        return exports.life_response(query, period, life_total, life_rows)
     if export in ("units", "areas", "categories"):
         return exports.table_response(export, query, period, by_unit=by_unit, by_area=by_area,
                                       categories=categories, choice=choice)
@@ -135,12 +139,13 @@ def dashboard(request):
         "params": _params(query, period), "params_nocat": _params(query, period, category=False),
         "params_noscope": _params(query, period, scope=False),
         "category_code": request.GET.get("category") or "", "rate_label": _rate_label(rate),
+        "life": life_total, "life_rows": life_rows,
     }
     return render(request, "analysis/dashboard.html", context)
 
 
-TREND_GRAINS = [("D", _lazy("By day")), ("W", _lazy("By week")), ("M", _lazy("By month"))]
-MAP_LEVELS = [("compound", _lazy("By compound")), ("grid", _lazy("By grid"))]
+TREND_GRAINS = [("D", gettext_lazy("By day")), ("W", gettext_lazy("By week")), ("M", gettext_lazy("By month"))]
+MAP_LEVELS = [("compound", gettext_lazy("By compound")), ("grid", gettext_lazy("By grid"))]
 LONGEST = {"D": 400, "W": 800}  # days: a longer period's trend by day or week would be unreadable (and slow)
 
 

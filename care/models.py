@@ -185,6 +185,13 @@ class Order(models.Model):
         return f"{self.pk} {self.kind} {self.day}"
 
     @property
+    def state_label(self) -> str:
+        """The state as people read it: a meal eaten at the canteen waits for nobody."""
+        if self.mode == Plan.Mode.DINE_IN and self.state == self.State.OPEN:
+            return str(_("Booked at the canteen"))
+        return self.get_state_display()
+
+    @property
     def is_pending(self) -> bool:
         return self.state in self.PENDING
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -122,7 +122,7 @@ def assign(order: Order, volunteer: Volunteer, *, actor) -> Order:
         order = _locked(order)
         _may_take(order, volunteer)
         if order.state == S.TAKEN:
-            workflow.move(order, "release", volunteer=None)
+            workflow.move(order, "release", volunteer=None, reminded_at=None)  # the new volunteer is reminded anew
         workflow.move(order, "take", volunteer=volunteer)
         sms.queue(volunteer.phone, T.CARE_ASSIGNED, {"what": order.get_kind_display(), "when": _when(order),
                                                        "link": _volunteer_url(volunteer)})
@@ -169,8 +169,10 @@ def confirm(order: Order, *, by=None) -> Order:
     with transaction.atomic():
         order = _locked(order)
         workflow.move(order, "confirm", confirmed_by=by)
-        earn(order.volunteer, kind=HoursEntry.Kind.ORDER, source=f"order:{order.pk}",
-             what=f"{order.get_kind_display()} · {order.day:%m-%d}", on=order.day, minutes=order.minutes, by=by)
+        with translation.override(settings.LANGUAGE_CODE):  # the record, and the certificate, in one language
+            what = f"{order.get_kind_display()} · {order.day:%m-%d}"
+        earn(order.volunteer, kind=HoursEntry.Kind.ORDER, source=f"order:{order.pk}", what=what, on=order.day,
+             minutes=order.minutes, by=by)
     return order
 
 

@@ -23,6 +23,8 @@ from appeals.access import mask_name, mask_phone
 from appeals.errors import ActionError, Forbidden, NotFound
 from appeals.views.common import page_of
 from organisations.access import path_q
+from organisations.models import Node
+from organisations.tree import tree
 from volunteers.models import Volunteer
 
 from . import access, schedule, services
@@ -89,6 +91,11 @@ def _assignable(user):
     if nodes is None:
         return qs
     return qs.filter(path_q("node__path", nodes))
+
+
+def _community_path(recipient: Recipient) -> str:
+    community = tree().ancestor_of_kind(recipient.node, Node.Kind.COMMUNITY)
+    return (community or recipient.node).path
 
 
 def _act(request) -> None:
@@ -227,6 +234,8 @@ def recipient_page(request, pk: int):
         "details": details, "plan_form": plan_form, "order_form": order_form,
         "plans": list(recipient.plans.filter(active=True).select_related("canteen", "volunteer")),
         "orders": orders,
+        "volunteers": list(_assignable(request.user).filter(node__path__startswith=_community_path(recipient)))
+        if manage else [],
     }, status=status)
 
 

@@ -65,7 +65,7 @@ class Demo:
 
 # The accounts the README lists, then the staff that make the queues look real.
 NAMED_ACCOUNTS = ["resident", "gridworker", "handler", "dispatcher", "supervisor", "leader", "outsider", "admin",
-                  "stationhost", "communitystaff"]
+                  "stationhost", "communitystaff", "carestaff", "canteenhost"]
 EXTRA_RESIDENTS = [f"resident{n:02d}" for n in range(2, 11)]
 
 
@@ -311,7 +311,8 @@ def build_accounts(demo: Demo, password: str, rng: random.Random) -> None:
 
 def build_places(demo: Demo, rng: random.Random) -> None:
     """The service places, a station host who keeps one of them (驿站负责人) and
-    the community staff member of that station's community (宁边路社区) who manages its places."""
+    the community staff member of that station's community (宁边路社区) who manages its places; the
+    staff member who looks after the first canteen's community's care recipients, and its cook."""
     named = stations.build(demo, rng, places.office_phone)
     User = get_user_model()
     password = demo.users["resident"].password
@@ -319,7 +320,13 @@ def build_places(demo: Demo, rng: random.Random) -> None:
     named["station"].hosts.add(host)
     staff = User.objects.create(username="communitystaff", password=password, first_name="李慧")
     Role.objects.create(user=staff, name=R.COMMUNITY_STAFF, node=named["station"].node)
-    demo.users.update(stationhost=host, communitystaff=staff)
+    # Care for 一老一小 (the care app): the staff of the first canteen's community, and the canteen's cook.
+    canteen = named["canteen"]
+    carer = User.objects.create(username="carestaff", password=password, first_name="王芳")
+    Role.objects.create(user=carer, name=R.COMMUNITY_STAFF, node=canteen.node)
+    cook = User.objects.create(username="canteenhost", password=password, first_name="古丽")
+    canteen.hosts.add(cook)
+    demo.users.update(stationhost=host, communitystaff=staff, carestaff=carer, canteenhost=cook)
 
 
 def build_events(demo: Demo, rng: random.Random, today) -> None:

@@ -324,7 +324,7 @@ class _Builder:
             regular = None if dine_in or rng.random() > 0.35 else rng.choice(regulars)
             plan(recipient, Kind.MEAL, canteen=canteen_of(recipient), days=days,
                  skip_holidays=days != Plan.Days.DAILY, mode=Plan.Mode.DINE_IN if dine_in else Plan.Mode.DELIVERY,
-                 at=time(11, 30), volunteer=regular,
+                 at=time(12, 30), volunteer=regular,
                  note="" if dine_in else rng.choice(PLAN_NOTES))
         for k, recipient in enumerate(rng.sample(old, min(2, len(old)))):
             plan(recipient, Kind.HAIRCUT, days=Plan.Days.MONTHLY, at=time(16, 30), note="上门理发",

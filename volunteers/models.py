@@ -87,6 +87,21 @@ class Volunteer(models.Model):
             raise ValidationError({"days": _("Give each weekday once, as a digit from 1 (Monday) to 7 (Sunday).")})
         self.days = "".join(sorted(self.days))
 
+    @property
+    def days_text(self) -> str:
+        """The days in words: every day, the working week, the weekend, or the weekdays named."""
+        from django.utils.translation import gettext as _
+
+        days = "".join(sorted(self.days))
+        if days in ("", WEEKDAYS):
+            return _("any day") if days == "" else _("every day")
+        if days == "12345":
+            return _("Monday to Friday")
+        if days == "67":
+            return _("weekends")
+        names = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+        return "、".join(names[int(d) - 1] for d in days)
+
     def available_on(self, day) -> bool:
         return not self.days or str(day.isoweekday()) in self.days
 

@@ -55,8 +55,9 @@ def staff(cast):
 
 @pytest.fixture
 def recipient(cast) -> Recipient:
-    return Recipient.objects.create(node=cast.compound, name="王秀兰", phone="13899912345", address="花城小区3号楼2单元",
-                                    category=Recipient.Category.ALONE, diet=Recipient.Diet.LOW_SALT)
+    return Recipient.objects.create(node=cast.compound, name="王秀兰", phone="13899912345",
+                                    address="花城小区3号楼2单元", category=Recipient.Category.ALONE,
+                                    diet=Recipient.Diet.LOW_SALT)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from events.models import Event
 from conftest import deliver
+from events.models import Event
 from notifications import sms
 from notifications.models import SmsMessage
 from organisations.models import PersonalDataView, Role
