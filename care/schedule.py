@@ -84,7 +84,8 @@ def make_for(plan: Plan, today: date | None = None, calendar: WorkCalendar | Non
                      mode=plan.mode, day=d, due_at=_due(plan, d), minutes=plan.duration, note=plan.note,
                      volunteer=regular, state=Order.State.TAKEN if regular else Order.State.OPEN,
                      taken_at=now if regular else None)
-               for d in days_of(plan, first, last, calendar) if d not in have]
+               for d in days_of(plan, first, last, calendar)
+               if d not in have and not (d == timezone.localdate() and _due(plan, d) <= now)]  # not already late
         Order.objects.bulk_create(new)
         Plan.objects.filter(pk=plan.pk).update(made_until=last)
     return len(new)

@@ -69,7 +69,8 @@ def log_view(recipient: Recipient, *, user=None, label: str = "", fields=("name"
 # --- Orders --------------------------------------------------------------------------------
 
 def _locked(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("recipient", "volunteer").get(pk=order.pk)
+    # Only the order's row: PostgreSQL locks no optional (outer-joined) row, and none is needed.
+    return Order.objects.select_for_update(of=("self",)).select_related("recipient", "volunteer").get(pk=order.pk)
 
 
 def new_order(recipient: Recipient, *, kind: str, day: date, at: time, actor, note: str = "",
@@ -121,9 +122,12 @@ def assign(order: Order, volunteer: Volunteer, *, actor) -> Order:
     with transaction.atomic():
         order = _locked(order)
         _may_take(order, volunteer)
+        previous = order.volunteer if order.state == S.TAKEN and order.volunteer_id != volunteer.pk else None
         if order.state == S.TAKEN:
             workflow.move(order, "release", volunteer=None, reminded_at=None)  # the new volunteer is reminded anew
         workflow.move(order, "take", volunteer=volunteer)
+        if previous is not None:  # so that they do not go as well
+            sms.queue(previous.phone, T.CARE_CANCELLED, {"what": order.get_kind_display(), "when": _when(order)})
         sms.queue(volunteer.phone, T.CARE_ASSIGNED, {"what": order.get_kind_display(), "when": _when(order),
                                                        "link": _volunteer_url(volunteer)})
     return order
@@ -201,7 +205,7 @@ def remind_missed(now: datetime | None = None) -> int:
     late = missed(Order.objects.filter(state=S.TAKEN, reminded_at__isnull=True, day=timezone.localdate(now)), now)
     for pk in late.values_list("pk", flat=True):
         with transaction.atomic():
-            order = Order.objects.select_for_update().select_related("volunteer").get(pk=pk)
+            order = Order.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=pk)
             if order.state != S.TAKEN or order.reminded_at is not None or order.volunteer is None:
                 continue
             order.reminded_at = now

@@ -159,7 +159,9 @@ def _duty_minutes(duty: Duty) -> int:
 def check_in_duty(duty: Duty, *, actor) -> Duty:
     """The organiser confirms the volunteer served: the event's length becomes their hours."""
     with transaction.atomic():
-        duty = Duty.objects.select_for_update().select_related("event", "volunteer").get(pk=duty.pk)
+        duty = Duty.objects.select_for_update(of=("self",)).select_related("event", "volunteer").get(pk=duty.pk)
+        if duty.event.cancelled_at:
+            raise WrongState(_("This event is called off."))
         if duty.state == D.ATTENDED:
             raise WrongState(_("%(name)s is already checked in.") % {"name": duty.volunteer.name})
         if duty.state == D.WITHDRAWN:

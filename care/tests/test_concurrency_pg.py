@@ -6,7 +6,7 @@ serialises writers), as appeals/tests/test_concurrency_pg.py."""
 from __future__ import annotations
 
 import pytest
-from django.db import NotSupportedError, connection
+from django.db import connection
 
 from appeals.errors import WrongState
 from appeals.tests.test_concurrency_pg import race
@@ -22,14 +22,8 @@ pytestmark = [
 ]
 S = Order.State
 
-# services._locked (and remind_missed) lock the order with select_for_update() while
-# select_related() follows Order.volunteer, a nullable foreign key: the LEFT OUTER JOIN
-# makes PostgreSQL refuse the query ("FOR UPDATE cannot be applied to the nullable side
-# of an outer join"), so on PostgreSQL no order can be taken, done, confirmed or cancelled.
-LOCK_BUG = ("BUG: care.services._locked() runs select_for_update() with select_related('volunteer') "
-            "(nullable FK, LEFT OUTER JOIN): PostgreSQL refuses FOR UPDATE on the nullable side of an "
-            "outer join, so take/assign/release/done/confirm/cancel all raise NotSupportedError; "
-            "lock with select_for_update(of=('self',))")
+# The lock takes only the order's row (select_for_update(of=("self",))): PostgreSQL refuses
+# FOR UPDATE on the nullable side of an outer join, which select_related('volunteer') makes.
 
 
 @pytest.fixture(autouse=True)
@@ -37,14 +31,12 @@ def morning(clock):
     clock.set("2026-06-03 09:00")
 
 
-@pytest.mark.xfail(reason=LOCK_BUG, raises=NotSupportedError, strict=True)
 def test_a_volunteer_takes_an_order_on_postgresql(make_order, volunteer):
     order = make_order()
     services.take(order, volunteer)
     assert Order.objects.get(pk=order.pk).volunteer_id == volunteer.pk
 
 
-@pytest.mark.xfail(reason=LOCK_BUG, strict=True)
 def test_two_volunteers_taking_the_same_order_at_once_one_gets_it(make_order, volunteer, other_volunteer):
     order = make_order()
     results = race(lambda: services.take(order, volunteer), lambda: services.take(order, other_volunteer))
@@ -57,7 +49,6 @@ def test_two_volunteers_taking_the_same_order_at_once_one_gets_it(make_order, vo
     assert order.volunteer_id in (volunteer.pk, other_volunteer.pk)
 
 
-@pytest.mark.xfail(reason=LOCK_BUG, strict=True)
 def test_two_confirmations_of_the_same_done_order_at_once_earn_the_hours_once(make_order, volunteer, cast):
     # Made done straight in the table, so that only the two confirmations race.
     order = make_order()
@@ -70,10 +61,6 @@ def test_two_confirmations_of_the_same_done_order_at_once_earn_the_hours_once(ma
     assert entry.volunteer_id == volunteer.pk and entry.minutes == order.minutes
 
 
-@pytest.mark.xfail(reason="BUG: care.services.remind_missed() locks each late order with select_for_update()"
-                          ".select_related('volunteer') (nullable FK): PostgreSQL raises NotSupportedError, so no "
-                          "reminder is ever sent; lock with select_for_update(of=('self',))",
-                   raises=NotSupportedError, strict=True)
 def test_the_reminder_of_a_missed_order_is_sent_on_postgresql(make_order, volunteer, clock):
     # Taken straight in the table: only the reminder's own lock is under test.
     order = make_order()

@@ -145,8 +145,6 @@ def test_staff_assigning_tells_the_volunteer_with_their_link(make_order, volunte
     assert told.phone == volunteer.phone and told.params["link"].endswith(private_path(volunteer))
 
 
-@pytest.mark.xfail(reason="BUG: services.assign() of an order someone else has taken moves it to the new "
-                          "volunteer without a word to the previous one, who still goes", strict=True)
 def test_giving_a_taken_order_to_someone_else_tells_the_volunteer_who_had_it(make_order, volunteer,
                                                                              other_volunteer, staff):
     order = make_order()

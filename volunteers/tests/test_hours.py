@@ -102,9 +102,6 @@ def test_duties_go_to_active_volunteers_of_the_community_before_the_event_ends(h
     assert not Duty.objects.exists()
 
 
-@pytest.mark.xfail(reason="BUG: volunteers.services.check_in_duty() does not look at event.cancelled_at: a "
-                          "volunteer on duty at an event that was called off is checked in and earns its length "
-                          "(events.services.check_in refuses a called-off event)", strict=True)
 def test_a_called_off_event_earns_its_volunteers_nothing(helper, organiser, make_event, clock):
     clock.set("2026-06-01 10:00")
     event = make_event()
