@@ -139,3 +139,28 @@ class Signup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}/{self.pk} {self.state}"
+
+
+def photo_path(instance, filename: str) -> str:
+    return f"events/{timezone.now():%Y/%m}/{instance.token}.jpg"
+
+
+class EventPhoto(models.Model):
+    """A photo of an event, added by its organisers once it has begun: shown on
+    its public page (photos are cleaned of their metadata by appeals.photos)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos")
+    token = models.CharField(max_length=32, unique=True)
+    image = models.ImageField(upload_to=photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("event photo")
+        verbose_name_plural = _("event photos")
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.token}"

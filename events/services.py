@@ -323,3 +323,43 @@ def close_attendance(event: Event, *, actor) -> int:
         event.attendance_closed_at = timezone.now()
         event.save(update_fields=["attendance_closed_at"])
     return len(absent)
+
+
+# --- Photos after the event ------------------------------------------------------------
+
+MAX_PHOTOS = 12
+
+
+def add_photos(event: Event, *, actor, uploads) -> list:
+    """The organiser's photos, from the start of the event on (not of one called off)."""
+    from appeals.photos import clean_photos
+
+    from .models import EventPhoto
+
+    if not access.may_manage(actor, event):
+        raise Forbidden(_("You do not organise events in this community."))
+    if event.cancelled_at:
+        raise WrongState(_("This event is called off."))
+    if timezone.now() < event.starts_at:
+        raise WrongState(_("Photos are added once the event has begun."), code="not_begun")
+    cleaned = clean_photos(uploads)
+    if not cleaned:
+        raise Invalid(_("Choose a photo to add."), field="photos")
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).first()
+        if event.photos.count() + len(cleaned) > MAX_PHOTOS:
+            raise Invalid(_("An event shows at most %(n)d photos: remove one first.") % {"n": MAX_PHOTOS},
+                          field="photos")
+        return [EventPhoto.objects.create(event=event, image=content, width=w, height=h, token=token, added_by=actor)
+                for content, w, h, token in cleaned]
+
+
+def remove_photo(event: Event, *, actor, token: str) -> None:
+    if not access.may_manage(actor, event):
+        raise Forbidden(_("You do not organise events in this community."))
+    with transaction.atomic():
+        photo = event.photos.filter(token=token).first()
+        if photo is None:
+            raise Invalid(_("This photo was removed already."), field="photos")
+        photo.delete()
+        transaction.on_commit(lambda: photo.image.delete(save=False))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from appeals.access import phone_tail
 from appeals.errors import ActionError
+from appeals.photos import serve
 from appeals.views.common import bound, page_of
 from organisations.access import path_q
 from organisations.tree import tree
@@ -84,6 +85,14 @@ def event_detail(request, pk: int):
         **card, "refusal": services.signup_refusal(event), "form": SignupForm(),
         "may_manage": access.may_manage(request.user, event),
     })
+
+
+def event_photo(request, pk: int, token: str):
+    event = _event_or_404(request, pk)
+    photo = event.photos.filter(token=token).first()
+    if photo is None:
+        raise Http404
+    return serve(photo)
 
 
 @require_http_methods(["POST"])

@@ -64,7 +64,7 @@ def event_new(request):
     return render(request, "events/new.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
-SECTIONS = ("details", "checkin", "cancel", "close")
+SECTIONS = ("details", "checkin", "cancel", "close", "photos", "photo-remove")
 
 
 @login_required
@@ -95,6 +95,14 @@ def event_edit(request, pk: int):
                 services.call_off(event, actor=request.user, seen=request.POST.get("seen") or None)
                 messages.success(request, _("The event is called off; everyone signed up gets a text message."))
                 return redirect("work_event", pk=event.pk)
+            elif section == "photos":
+                services.add_photos(event, actor=request.user, uploads=request.FILES.getlist("photos"))
+                messages.success(request, _("The photos are added."))
+                return redirect(reverse("work_event", args=[event.pk]) + "#photos")
+            elif section == "photo-remove":
+                services.remove_photo(event, actor=request.user, token=request.POST.get("photo", ""))
+                messages.success(request, _("The photo is removed."))
+                return redirect(reverse("work_event", args=[event.pk]) + "#photos")
             elif section == "close":
                 n = services.close_attendance(event, actor=request.user)
                 messages.success(request, _("Attendance closed: %(n)d did not come.") % {"n": n})
@@ -121,5 +129,6 @@ def event_edit(request, pk: int):
         "seated": sum(s.state in Signup.SEATED for s in signups),
         "waiting": sum(s.state == Signup.State.WAITING for s in signups),
         "attended": sum(s.state == Signup.State.ATTENDED for s in signups),
-        "ended": now >= event.ends_at, "may_close": now >= event.ends_at and not event.attendance_closed_at,
+        "ended": now >= event.ends_at, "begun": now >= event.starts_at, "photos": list(event.photos.all()),
+        "may_close": now >= event.ends_at and not event.attendance_closed_at,
     }, status=status)
