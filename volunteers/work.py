@@ -24,7 +24,7 @@ from appeals.errors import ActionError, NotFound
 from appeals.views.common import page_of
 from events import access as event_access
 from organisations.access import path_q
-from organisations.models import PersonalDataView
+from organisations.models import Node, PersonalDataView
 
 from . import access, services
 from .forms import DutyForm, VolunteerForm
@@ -143,11 +143,17 @@ def ranking(request):
     key = request.GET.get("period") if request.GET.get("period") in dict(PERIODS) else "quarter"
     period = preset(key, timezone.localdate())
     first, last = period.start or date(2000, 1, 1), period.end or date(2100, 12, 31)
-    ranked = services.ranking(access.volunteers_for(request.user), first, last, limit=100)
+    volunteers = access.volunteers_for(request.user)
+    communities = list(Node.objects.filter(pk__in=volunteers.values("node")).order_by("path"))
+    community = next((n for n in communities if str(n.pk) == request.GET.get("community")), None)
+    if community is not None:
+        volunteers = volunteers.filter(node=community)
+    ranked = services.ranking(volunteers, first, last, limit=100)
     for v in ranked:
         v.hours_text = services.hours_text(v.minutes)
-    return render(request, "volunteers/ranking.html", {"ranked": ranked, "periods": PERIODS, "period": key,
-                                                       "first": period.start, "last": period.end})
+    return render(request, "volunteers/ranking.html", {
+        "ranked": ranked, "periods": PERIODS, "period": key, "first": period.start, "last": period.end,
+        "communities": communities if len(communities) > 1 else [], "community": community})
 
 
 # --- Duties at events (the event's organiser page links here) ------------------------------

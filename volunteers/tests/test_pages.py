@@ -137,3 +137,19 @@ def test_the_certificate_check_shows_hours_and_a_masked_name(client, world):
     page = client.get(services.verify_path(world.volunteer), secure=True).content.decode()
     assert "赵**" in page and "赵志刚" not in page and "0.5" in page
     assert client.get(f"/volunteer/check/{world.volunteer.pk}/{'a' * 24}/", secure=True).status_code == 404
+
+
+def test_the_ranking_of_one_community(client, world):
+    from django.contrib.auth import get_user_model
+
+    town = get_user_model().objects.create_user("townstaff")
+    Role.objects.create(user=town, name=Role.Name.COMMUNITY_STAFF, node=world.town)
+    other = Volunteer.objects.create(node=world.town, name="钱多", phone="13700004444")
+    today = timezone.localdate()
+    services.earn(world.volunteer, kind="order", source="order:1", what="送餐", on=today, minutes=60)
+    services.earn(other, kind="order", source="order:2", what="送餐", on=today, minutes=120)
+    c = _as(client, town)
+    page = c.get("/work/volunteers/ranking/?period=year", secure=True).content.decode()
+    assert page.index("钱多") < page.index("赵志刚")
+    page = c.get(f"/work/volunteers/ranking/?period=year&community={world.community.pk}", secure=True).content.decode()
+    assert "赵志刚" in page and "钱多" not in page.split("data-ranking")[1]
