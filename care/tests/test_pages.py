@@ -166,3 +166,12 @@ def test_a_wrong_token_opens_nothing(client, world):
     assert client.get(f"/care/o/{order.pk}/{'a' * 24}/", secure=True).status_code == 404
     assert client.get(f"/volunteer/{world.volunteer.pk}/{'a' * 24}/", secure=True).status_code == 404
     assert services.token_matches(order, services.token_for(order))
+
+
+def test_the_grid_workers_workbench_says_when_an_order_is_missed(client, world):
+    c = _client(client, world.grid_worker)
+    assert "data-care-missed" not in c.get("/work/", secure=True).content.decode()
+    _order(world, hours=-1, state=Order.State.TAKEN, volunteer=world.volunteer)
+    assert 'data-care-missed="1"' in c.get("/work/", secure=True).content.decode()
+    client.force_login(world.handler)
+    assert "data-care-missed" not in client.get("/work/", secure=True).content.decode()
