@@ -29,6 +29,7 @@ from organisations.models import PersonalDataView
 from places.models import Place
 from volunteers.models import Duty, HoursEntry, Skill, Team, Volunteer
 from volunteers.services import earn
+from volunteers.skills import ensure as ensure_skills
 from workcalendar.calendar import WorkCalendar
 
 from . import texts
@@ -97,6 +98,7 @@ class _Builder:
         self.demo, self.rng, self.today, self.now = demo, rng, today, now
         self.tz = timezone.get_default_timezone()
         self.ceiling = self._at(today, time(0, 0))  # the demo's past ends here
+        ensure_skills()
         self.skills = {s.code: s for s in Skill.objects.all()}
         self.calendar = WorkCalendar.load()
         self.figures = dict.fromkeys(["volunteers", "teams", "duties", "recipients", "plans", "orders", "hours"], 0)

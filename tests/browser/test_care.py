@@ -18,8 +18,15 @@ from organisations.models import Role
 from places.models import Place
 from volunteers import services as volunteers
 from volunteers.models import HoursEntry, Skill, Volunteer
+from volunteers.skills import ensure
 
 from .conftest import DESKTOP, PHONE
+
+
+def skill(code: str) -> Skill:
+    ensure()  # a transactional test before this one may have flushed the seeded skills
+    return Skill.objects.get(code=code)
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +38,7 @@ def test_a_volunteer_delivers_lunch_and_the_resident_confirms(cast, live_server,
                                          address="花城路8号院3号楼2单元201", category="alone", diet="low_salt",
                                          needs="耳背，敲门要用力")
     volunteer = Volunteer.objects.create(node=cast.community, name="刘建军", phone="13700001111")
-    volunteer.skills.add(Skill.objects.get(code="meals"))
+    volunteer.skills.add(skill("meals"))
     soon = timezone.localtime() + timedelta(hours=1)
     order = Order.objects.create(recipient=recipient, kind="meals", canteen=canteen, day=soon.date(), due_at=soon,
                                  minutes=30)

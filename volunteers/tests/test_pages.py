@@ -16,6 +16,13 @@ from notifications.models import SmsMessage
 from organisations.models import PersonalDataView, Role
 from volunteers import services
 from volunteers.models import Duty, HoursEntry, Skill, Team, Volunteer
+from volunteers.skills import ensure
+
+
+def skill(code: str) -> Skill:
+    ensure()  # a transactional test before this one may have flushed the seeded skills
+    return Skill.objects.get(code=code)
+
 
 pytestmark = pytest.mark.django_db
 PHONE = "13700002222"
@@ -30,7 +37,7 @@ def world(cast):
     team = Team.objects.create(node=cast.community, name="雷锋车队")
     volunteer = Volunteer.objects.create(node=cast.community, name="赵志刚", phone=PHONE, days="12345")
     volunteer.teams.add(team)
-    volunteer.skills.add(Skill.objects.get(code="meals"))
+    volunteer.skills.add(skill("meals"))
     cast.staff, cast.other_staff, cast.team, cast.volunteer = staff, other, team, volunteer
     return cast
 
@@ -59,8 +66,8 @@ def test_showing_the_phone_is_a_logged_post(client, world):
 
 def test_registering_sends_the_volunteer_their_link(client, world):
     response = _as(client, world.staff).post("/work/volunteers/new/", {
-        "node": world.community.pk, "name": "孙丽", "phone": "13700003333", "skills": [Skill.objects.get(
-            code="haircut").pk], "teams": [world.team.pk], "days_list": ["6", "7"], "joined_on": "2026-11-01",
+        "node": world.community.pk, "name": "孙丽", "phone": "13700003333", "skills": [skill("haircut").pk],
+        "teams": [world.team.pk], "days_list": ["6", "7"], "joined_on": "2026-11-01",
         "active": "on"}, secure=True)
     assert response.status_code == 302
     volunteer = Volunteer.objects.get(phone="13700003333")
