@@ -11,17 +11,12 @@ A resident who lost the number lists their requests by phone and a code.
 
 from __future__ import annotations
 
-import base64
-import hmac
-import re
-
 from django.conf import settings
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hubiying import ratelimit
+from hubiying import ratelimit, tokens
 from notifications import codes
 
 from .errors import Invalid, TooMany
@@ -31,17 +26,12 @@ LOOKUP_LIMIT = 50  # requests listed for one phone
 
 
 def token_for(appeal: Appeal) -> str:
-    digest = salted_hmac("hubiying.appeals.resident", appeal.tracking_no, algorithm="sha256").digest()
-    return base64.b32encode(digest[:15]).decode().lower()
-
-
-TOKEN_SHAPE = re.compile(r"[a-z2-7]{24}")
+    return tokens.make("hubiying.appeals.resident", appeal.tracking_no)
 
 
 def token_matches(appeal: Appeal, token) -> bool:
-    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token.strip().lower()):
-        return False  # the shape first: compare_digest takes ASCII only
-    return hmac.compare_digest(token_for(appeal), token.strip().lower())
+    """A resident may retype the link: case and surrounding spaces do not matter."""
+    return isinstance(token, str) and tokens.matches(token_for(appeal), token.strip().lower())
 
 
 def private_path(appeal: Appeal) -> str:

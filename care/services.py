@@ -6,9 +6,6 @@ are the day's missed orders; the timers remind their volunteer once."""
 
 from __future__ import annotations
 
-import base64
-import hmac
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -17,10 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from appeals.errors import Forbidden, Invalid, WrongState
+from hubiying import tokens
 from notifications import sms
 from notifications.models import SmsMessage
 from organisations.models import PersonalDataView
@@ -37,17 +34,11 @@ T = SmsMessage.Template
 # --- The recipient's tap ---------------------------------------------------------------
 
 def token_for(order: Order) -> str:
-    digest = salted_hmac("hubiying.care.order", f"{order.pk}:{order.recipient_id}", algorithm="sha256").digest()
-    return base64.b32encode(digest[:15]).decode().lower()
-
-
-TOKEN_SHAPE = re.compile(r"[a-z2-7]{24}")
+    return tokens.make("hubiying.care.order", f"{order.pk}:{order.recipient_id}")
 
 
 def token_matches(order: Order, token) -> bool:
-    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
-        return False
-    return hmac.compare_digest(token_for(order), token)
+    return tokens.matches(token_for(order), token)
 
 
 def private_path(order: Order) -> str:

@@ -3,10 +3,9 @@ through `move`, on a row the caller locked."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals.errors import WrongState
+from hubiying import transitions
 
 from .models import Order
 
@@ -30,16 +29,5 @@ def allowed(action: str, state: str) -> bool:
 
 
 def move(order: Order, action: str, **fields) -> Order:
-    target = TRANSITIONS.get((action, order.state))
-    if target is None:
-        raise WrongState(_("This order is %(state)s: that cannot be done now.")
-                         % {"state": order.get_state_display()})
-    order.state = target
-    changed = ["state", *fields]
-    for name, value in fields.items():
-        setattr(order, name, value)
-    if action in STAMPS:
-        setattr(order, STAMPS[action], timezone.now())
-        changed.append(STAMPS[action])
-    order.save(update_fields=changed)
-    return order
+    return transitions.apply(order, TRANSITIONS, STAMPS, action,
+                             _("This order is %(state)s: that cannot be done now."), **fields)

@@ -5,9 +5,7 @@ the waiting list, and a freed place goes to exactly one waiting resident."""
 
 from __future__ import annotations
 
-import base64
 import hmac
-import re
 from datetime import datetime
 
 from django.conf import settings
@@ -15,12 +13,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from appeals import intake
 from appeals.errors import Conflict, Forbidden, Invalid, WrongState
 from appeals.residents import code_refusal
+from hubiying import tokens
 from notifications import codes, sms
 from notifications.models import SmsMessage
 
@@ -35,17 +33,11 @@ CHECKIN_EARLY_MINUTES = 60  # the door opens an hour before the start
 # --- The resident's private link -------------------------------------------------
 
 def token_for(signup: Signup) -> str:
-    digest = salted_hmac("hubiying.events.signup", f"{signup.pk}:{signup.phone}", algorithm="sha256").digest()
-    return base64.b32encode(digest[:15]).decode().lower()
-
-
-TOKEN_SHAPE = re.compile(r"[a-z2-7]{24}")
+    return tokens.make("hubiying.events.signup", f"{signup.pk}:{signup.phone}")
 
 
 def token_matches(signup: Signup, token) -> bool:
-    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
-        return False  # the shape first: compare_digest takes ASCII only
-    return hmac.compare_digest(token_for(signup), token)
+    return tokens.matches(token_for(signup), token)
 
 
 def private_path(signup: Signup) -> str:

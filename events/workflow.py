@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals.errors import WrongState
+from hubiying import transitions
 
 from .models import Signup
 
@@ -31,16 +30,5 @@ def allowed(action: str, state: str) -> bool:
 
 def move(signup: Signup, action: str, **fields) -> Signup:
     """Apply `action` to `signup` (locked by the caller) and save it."""
-    target = TRANSITIONS.get((action, signup.state))
-    if target is None:
-        raise WrongState(_("This sign-up is %(state)s: that cannot be done now.")
-                         % {"state": signup.get_state_display()})
-    signup.state = target
-    changed = ["state", *fields]
-    for name, value in fields.items():
-        setattr(signup, name, value)
-    if action in STAMPS:
-        setattr(signup, STAMPS[action], timezone.now())
-        changed.append(STAMPS[action])
-    signup.save(update_fields=changed)
-    return signup
+    return transitions.apply(signup, TRANSITIONS, STAMPS, action,
+                             _("This sign-up is %(state)s: that cannot be done now."), **fields)

@@ -4,9 +4,6 @@ is checked in or a care order confirmed, once per piece of work."""
 
 from __future__ import annotations
 
-import base64
-import hmac
-import re
 from datetime import date
 
 from django.conf import settings
@@ -14,12 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from appeals.errors import Invalid, WrongState
 from appeals.residents import code_refusal
 from events.services import clean_phone
+from hubiying import tokens
 from notifications import codes, sms
 from notifications.models import SmsMessage
 
@@ -32,17 +29,11 @@ T = SmsMessage.Template
 # --- The volunteer's private link (no account: the same proof as a resident's) -------
 
 def token_for(volunteer: Volunteer) -> str:
-    digest = salted_hmac("hubiying.volunteers", f"{volunteer.pk}:{volunteer.phone}", algorithm="sha256").digest()
-    return base64.b32encode(digest[:15]).decode().lower()
-
-
-TOKEN_SHAPE = re.compile(r"[a-z2-7]{24}")
+    return tokens.make("hubiying.volunteers", f"{volunteer.pk}:{volunteer.phone}")
 
 
 def token_matches(volunteer: Volunteer, token) -> bool:
-    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
-        return False  # the shape first: compare_digest takes ASCII only
-    return hmac.compare_digest(token_for(volunteer), token)
+    return tokens.matches(token_for(volunteer), token)
 
 
 def private_path(volunteer: Volunteer) -> str:
@@ -51,13 +42,11 @@ def private_path(volunteer: Volunteer) -> str:
 
 def verify_token(volunteer: Volunteer) -> str:
     """The certificate's check: shows the hours, opens nothing else."""
-    digest = salted_hmac("hubiying.volunteers.verify", str(volunteer.pk), algorithm="sha256").digest()
-    return base64.b32encode(digest[:15]).decode().lower()
+    return tokens.make("hubiying.volunteers.verify", str(volunteer.pk))
 
 
 def verify_matches(volunteer: Volunteer, token) -> bool:
-    return isinstance(token, str) and bool(TOKEN_SHAPE.fullmatch(token)) and \
-        hmac.compare_digest(verify_token(volunteer), token)
+    return tokens.matches(verify_token(volunteer), token)
 
 
 def verify_path(volunteer: Volunteer) -> str:
