@@ -260,9 +260,14 @@ def create_appeal(
     if channel not in Appeal.Channel.values:
         raise Invalid(_("Unknown channel."), field="channel")
     staff = channel in STAFF_CHANNELS
-    if staff and not (actor and access.may_register(actor)):
+    # Community staff run the residents' talk days (deliberation): they register what comes of one, in their community.
+    talk_day = channel == Appeal.Channel.TALK_DAY and actor is not None and scopes_of(actor).has(R.COMMUNITY_STAFF)
+    if staff and not (actor and (access.may_register(actor) or talk_day)):
         raise Forbidden(_("Only staff may register a request on a resident's behalf."))
     clean = validate(data, staff=staff)
+    if staff and not access.may_register(actor) and not (
+            clean["community"] and scopes_of(actor).path_covered(R.COMMUNITY_STAFF, clean["community"].path)):
+        raise Forbidden(_("Community staff register a talk day's request in their own community only."))
     cleaned_photos = clean_photos(photos)
     for attempt in range(TRACKING_TRIES):
         try:

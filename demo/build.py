@@ -20,7 +20,7 @@ from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role, Unit
 from places.models import Place, PlacePhoto
 
-from . import care, catalogue, events, places, stations, texts
+from . import care, catalogue, deliberation, events, places, stations, texts
 
 R = Role.Name
 ROOT_CODES = [area["code"] for area in places.AREAS.values()]
@@ -111,6 +111,7 @@ def wipe() -> None:
         appeal_q |= Q(node_path__startswith=root.path) | Q(owner_path__startswith=root.path)
     _delete_appeals(set(Appeal.objects.filter(appeal_q).values_list("pk", flat=True)))
     care.wipe(roots)  # orders, plans, recipients, hours, duties, volunteers: they protect places, events' tree
+    deliberation.wipe(roots)  # meetings (their agendas with them) and topics: their community protects the tree
     events.wipe(roots)  # events (their sign-ups with them) and plans first: an event's community protects the tree
     place_q = Q(pk__in=[])
     for root in roots:
@@ -338,6 +339,12 @@ def build_care(demo: Demo, rng: random.Random, today, now=None) -> dict[str, int
     """The communities' volunteers, teams and event duties; the canteens' care
     recipients, their plans, orders and the hours earned (volunteers and care apps)."""
     return care.build(demo, rng, today, now)
+
+
+def build_deliberation(demo: Demo, rng: random.Random, today) -> dict[str, int]:
+    """The communities' talk days and councils, their agendas and minutes, and the topics residents raised
+    (deliberation app); after the stories, as it links a request they made."""
+    return deliberation.build(demo, rng, today)
 
 
 DEMO_API_KEY = "demo-open311-key"  # the README lists it with the demo accounts

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "events",  # community events: plans, themes, sign-ups, waiting lists, check-in
     "volunteers",  # the volunteer registry, teams, duties and the hours confirmed work earns
     "care",  # care for 一老一小: recipients, recurring plans, orders taken by volunteers, meal counts
+    "deliberation",  # topics, meetings (恳谈日, 议事会, 有事E起商量), minutes, decisions, requests made of them
     "demo",  # the demo county: depends on everything above, nothing depends on it
 ]
 

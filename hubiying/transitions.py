@@ -9,14 +9,17 @@ from django.utils import timezone
 from appeals.errors import WrongState
 
 
-def apply(row, table: dict[tuple[str, str], str], stamps: dict[str, str], action: str, refusal: str, **fields):
-    """Moves `row` by `action` and saves the changed fields; `refusal` (with
-    %(state)s for the state's label) when the table has no such move."""
-    target = table.get((action, row.state))
+def apply(row, table: dict[tuple[str, str], str], stamps: dict[str, str], action: str, refusal: str, *,
+          field: str = "state", **fields):
+    """Moves `row`'s `field` by `action` and saves the changed fields; `refusal`
+    (with %(state)s, or %(<field>)s, for the current value's label) when the
+    table has no such move."""
+    target = table.get((action, getattr(row, field)))
     if target is None:
-        raise WrongState(refusal % {"state": row.get_state_display()})
-    row.state = target
-    changed = ["state", *fields]
+        label = getattr(row, f"get_{field}_display")()
+        raise WrongState(refusal % {"state": label, field: label})
+    setattr(row, field, target)
+    changed = [field, *fields]
     for name, value in fields.items():
         setattr(row, name, value)
     if action in stamps:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("volunteers.urls")),
     path("", include("care.urls")),
+    path("", include("deliberation.urls")),
     path("", include("appeals.urls")),
 ]
 

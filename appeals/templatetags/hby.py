@@ -45,6 +45,7 @@ def staff_menu(context) -> dict:
         "places": _keeps_places(user),
         "coverage": scopes.has(R.COMMUNITY_STAFF, R.ADMIN, R.LEADER),
         "events": scopes.has(R.COMMUNITY_STAFF, R.ADMIN),
+        "deliberation": scopes.has(R.COMMUNITY_STAFF, R.ADMIN),
         "volunteers": scopes.has(R.COMMUNITY_STAFF, R.ADMIN),
         "care": scopes.has(R.COMMUNITY_STAFF, R.ADMIN, R.GRID_WORKER),
         "meals": _counts_meals(user),

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token, TokenProxy
 
 from analysis.models import FigureSettings
 from appeals.models import Appeal, Category
+from deliberation.models import Item, Meeting, Topic
 from events.models import Event, Programme
 from notifications.models import Notification
 from notifications.outbox import deliver_pending
@@ -45,6 +46,11 @@ def world(cast):
     Event.objects.create(node=cast.community, title="包饺子", theme=theme, place=spots.station,
                          starts_at="2026-06-06T10:00+08:00", ends_at="2026-06-06T12:00+08:00", capacity=20)
     Team.objects.create(node=cast.community, name="雷锋车队", description="给独居老人送餐")
+    meeting = Meeting.objects.create(node=cast.community, title="六月居民恳谈日", place=spots.station,
+                                     starts_at="2026-06-10T09:30+08:00", ends_at="2026-06-10T11:30+08:00")
+    topic = Topic.objects.create(node=cast.community, title="小区夜间停车难", raised_by_name="王秀兰",
+                                 raised_phone="13900031234", state="on_agenda")
+    Item.objects.create(meeting=meeting, topic=topic, title=topic.title, appeal=appeal)
     cast.appeal = appeal
     return cast
 

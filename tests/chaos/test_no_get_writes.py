@@ -86,6 +86,14 @@ def test_no_public_page_or_answer_writes_anything(cast):
     order = Order.objects.create(recipient=recipient, kind="visit", day=soon.date(), due_at=soon, minutes=60,
                                  state="done", volunteer=volunteer)
     own = volunteers.private_path(volunteer)
+    from deliberation.models import Item
+
+    from .test_permission_matrix import _a_meeting
+
+    meeting, item = _a_meeting(appeal)
+    Item.objects.filter(pk=item.pk).update(appeal=appeal, outcome=Item.Outcome.REFERRED)
+    meeting.held_at, meeting.minutes = timezone.now(), "议定一项。"
+    meeting.save()
     FiledRequest.objects.create(appeal=appeal, client=ApiClient.objects.get(), token="tok-1")
     pages = ["/", "/submit/", "/track/", f"/track/?no={number}", "/track/mine/", f"/track/{number}/",
              f"/track/{number}/code/", f"/track/{number}/{token}/", f"/track/{number}/{token}/evaluate/",
@@ -102,7 +110,9 @@ def test_no_public_page_or_answer_writes_anything(cast):
              f"/places/{place.pk}/report/", f"/places/{place.pk}/poster.pdf",
              "/events/", f"/events/c/{cast.community.code}/", f"/events/c/{cast.community.code}/calendar.ics",
              f"/events/{event.pk}/", mine, f"/events/{event.pk}/checkin/{event.checkin_token}/",
-             "/volunteer/", own, own + "certificate.pdf", volunteers.verify_path(volunteer), care.private_path(order)]
+             "/volunteer/", own, own + "certificate.pdf", volunteers.verify_path(volunteer), care.private_path(order),
+             f"/deliberation/c/{cast.community.code}/", f"/deliberation/c/{cast.town.code}/",
+             f"/deliberation/c/{cast.community.code}/topics/raised/", f"/deliberation/m/{meeting.pk}/"]
     answers = ["/api/v1/places?lat=44.19&lng=86.9&open_now=true", f"/api/v1/places/{place.pk}",
                "/api/v1/events", f"/api/v1/events/{event.pk}",
                f"/api/v1/events/signups/{signup.pk}?token={events.token_for(signup)}",

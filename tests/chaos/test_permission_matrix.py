@@ -204,6 +204,18 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
         recipient = _a_recipient(target)
         return [Call("get", f"/work/care/recipients/{recipient.pk}/", {}, False, "object"),
                 Call("post", f"/work/care/recipients/{recipient.pk}/", {"section": "reveal"}, False, "object")]
+    if name in ("work_deliberation", "work_deliberation_meeting_new", "work_deliberation_topic_new"):
+        return [Call("get", "/" + route, {}, False, "list")]
+    if name in ("work_deliberation_meeting", "work_deliberation_topic"):
+        meeting, item = _a_meeting(target)
+        if name == "work_deliberation_topic":
+            url = f"/work/deliberation/topics/{item.topic_id}/"
+            return [Call("get", url, {}, False, "object"), Call("post", url, {"section": "drop"}, False, "object")]
+        url = f"/work/deliberation/meetings/{meeting.pk}/"
+        return [Call("get", url, {}, False, "object"),
+                Call("post", url, {"section": "decide", "item": item.pk, "outcome": "agreed"}, False, "object"),
+                Call("post", url, {"section": "refer", "item": item.pk, "category": "WY-DT", "description": "修"},
+                     False, "object")]
     if name == "notification_read":
         return [Call("post", f"/work/notifications/{notification.pk}/read/", {}, False, "object")]
     if name == "notification_open":
@@ -241,6 +253,26 @@ def _a_recipient(appeal: Appeal):
 
     return Recipient.objects.get_or_create(node=appeal.node, name=appeal.contact_name or "赵远方", defaults={
         "phone": appeal.contact_phone, "address": appeal.address or "北京南路88号", "category": "alone"})[0]
+
+
+def _a_meeting(appeal: Appeal):
+    """A begun talk day where the request is, with a topic its resident raised (named, with their phone, like
+    the request: nobody out of scope may see them) on the agenda."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deliberation.models import Item, Meeting, Topic
+
+    node = _community_of(appeal)
+    starts = timezone.now() - timedelta(hours=1)
+    meeting = Meeting.objects.get_or_create(node=node, title="矩阵恳谈日", defaults={
+        "starts_at": starts, "ends_at": starts + timedelta(hours=2), "location": "会议室"})[0]
+    topic = Topic.objects.get_or_create(node=node, title=appeal.title, defaults={
+        "raised_by_name": appeal.contact_name or "赵远方", "raised_phone": appeal.contact_phone or "13755501234",
+        "state": Topic.State.ON_AGENDA})[0]
+    item = Item.objects.get_or_create(meeting=meeting, topic=topic, defaults={"title": topic.title})[0]
+    return meeting, item
 
 
 def _an_event(cast):

@@ -249,3 +249,47 @@ def test_care_pages_show_recipients_masked_until_a_logged_reveal(cast):
     revealed = client.post(f"/work/care/recipients/{orders[0].recipient_id}/", {"section": "reveal"},
                            secure=True).content.decode()
     assert PEOPLE[0][0] in revealed and PEOPLE[0][2] in revealed
+
+
+def test_a_residents_phone_on_a_raised_topic_never_shows_in_public_and_staff_see_it_masked(cast):
+    """The community's deliberation page, a meeting's agenda and outcome (a
+    request made from a resident's topic included) show no raiser's phone nor
+    full name; the organisers' list, topic and meeting pages show the phone
+    masked only."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from deliberation import services as deliberation
+    from deliberation.models import Item, Meeting, Topic
+    from organisations.models import Role
+
+    starts = timezone.now() - timedelta(hours=1)
+    meeting = Meeting.objects.create(node=cast.community, title="六月居民恳谈日", starts_at=starts,
+                                     ends_at=starts + timedelta(hours=2))
+    topics = [Topic.objects.create(node=cast.community, title=f"议题{i}", raised_by_name=name, raised_phone=phone,
+                                   state=Topic.State.OPEN if i == 0 else Topic.State.ON_AGENDA)
+              for i, (phone, name, _address) in enumerate(PEOPLE)]
+    items = [Item.objects.create(meeting=meeting, topic=t, title=t.title, order=i) for i, t in enumerate(topics)
+             if t.state == Topic.State.ON_AGENDA]
+    organiser = get_user_model().objects.create_user("talkdaystaff")
+    Role.objects.create(user=organiser, name=Role.Name.COMMUNITY_STAFF, node=cast.community)
+    deliberation.record(meeting, actor=organiser, minutes="议定两项。", attendees=30)
+    deliberation.refer(items[0], cast.fresh(organiser), {"category": "SZ-LD", "address": "花城小区南门"})
+    client = Client()
+    for url in (f"/deliberation/c/{cast.community.code}/", f"/deliberation/m/{meeting.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert not leaks(text), (url, leaks(text))
+        assert "议题0" in text or "议题1" in text  # the topics really are listed
+    client.force_login(organiser)
+    pages = ["/work/deliberation/", f"/work/deliberation/meetings/{meeting.pk}/",
+             *[f"/work/deliberation/topics/{t.pk}/" for t in topics]]
+    for url in pages:
+        page = client.get(url).content.decode()
+        for phone, _n, _a in PEOPLE:
+            assert phone not in re.sub(r"\D", "", page.replace(mask_phone(phone), "")), (url, phone)
+    listed = client.get("/work/deliberation/").content.decode()
+    assert mask_phone(PEOPLE[0][0]) in listed  # the open topic, its phone masked
