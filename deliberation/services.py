@@ -16,6 +16,7 @@ from appeals.errors import Conflict, Forbidden, Invalid, WrongState
 from appeals.models import Appeal
 from appeals.residents import code_refusal
 from appeals.workflow import text
+from events import services as events
 from notifications import codes
 from organisations.models import Node
 
@@ -39,13 +40,10 @@ def _is_community(node: Node | None) -> bool:
 # --- Raising a topic ---------------------------------------------------------------
 
 def clean_phone(phone, *, required: bool = True) -> str:
-    phone = intake.clean_phone(phone)
-    if not phone and not required:
+    """As a sign-up's phone (events), but staff may leave it out."""
+    if not required and not intake.clean_phone(phone):
         return ""
-    if not intake.PHONE_RE.match(phone):
-        raise Invalid(_("The phone number does not look right: give an 11-digit mobile or a landline."),
-                      field="phone")
-    return phone
+    return events.clean_phone(phone)
 
 
 def clean_topic(title, description, name, phone, *, phone_required: bool) -> dict:
