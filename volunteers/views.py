@@ -98,7 +98,7 @@ def home(request, pk: int, token: str):
                 raise NotFound(_("No such action."))
         except ActionError as exc:
             error, status = exc.detail, exc.status
-    did = request.GET.get("did")
+    did = request.GET.get("did") if request.method == "GET" else None
     notice = {"take": _("The order is yours. Thank you!"), "release": _("The order is given back."),
               "done": _("Marked done. The recipient or the grid worker confirms it, and the hours are yours.")
               }.get(did)
@@ -120,6 +120,7 @@ def _home(volunteer: Volunteer, revealed: int | None) -> dict:
         days=1)).select_related("recipient", "recipient__node", "canteen").order_by("due_at", "id")[:50])
     for o in mine:
         o.missed_now = o.missed(now)
+        o.due_today = o.day <= today  # done on its day, not before
         r = o.recipient
         o.who = r.name if o.pk == revealed else mask_name(r.name)
         o.address = r.address if o.pk == revealed else ""
