@@ -6,9 +6,11 @@ the other is refused (409) — never two requests from one item."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from appeals import intake
@@ -17,7 +19,8 @@ from appeals.models import Appeal
 from appeals.residents import code_refusal
 from appeals.workflow import text
 from events import services as events
-from notifications import codes
+from notifications import codes, sms
+from notifications.models import SmsMessage
 from organisations.models import Node
 
 from . import access, workflow
@@ -243,6 +246,17 @@ def _move_topic_of(item: Item, action: str) -> None:
     topic_action = workflow.TOPIC_ACTION_OF[action]
     if workflow.topic_allowed(topic_action, topic.state):
         workflow.move_topic(topic, topic_action)
+        if topic.state != Topic.State.OPEN and topic.raised_phone and topic.raised_by_id is None:
+            _tell_raiser(topic, item)
+
+
+def _tell_raiser(topic: Topic, item: Item) -> None:
+    """The resident who raised the topic learns what came of it (the meeting's public page)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        outcome = str(item.get_outcome_display())
+    link = settings.HUBIYING_SITE_URL.rstrip("/") + reverse("deliberation_meeting", args=[item.meeting_id])
+    sms.queue(topic.raised_phone, SmsMessage.Template.TOPIC_DECIDED,
+              {"topic": topic.title, "meeting": item.meeting.title, "outcome": outcome, "link": link})
 
 
 def decide(item: Item, *, actor, outcome, decision="") -> Item:

@@ -41,6 +41,7 @@ class SmsMessage(models.Model):
         CARE_DONE = "care_done", _("a care order done: the recipient's link to confirm it")
         CARE_CANCELLED = "care_cancelled", _("a volunteer's care order cancelled")
         CARE_MISSED = "care_missed", _("a volunteer reminded of a care order past its time")
+        TOPIC_DECIDED = "topic_decided", _("the outcome of a topic a resident raised")
 
     phone = models.CharField(_("phone"), max_length=20)
     template = models.CharField(_("template"), max_length=24, choices=Template.choices)

@@ -77,6 +77,9 @@ def render(template: str, params: dict) -> str:
         elif template == T.CARE_MISSED:
             text = _("Your care order %(what)s was due by %(when)s and is not marked done. If it is done, mark it; "
                      "if you cannot go, give it back: %(link)s") % params
+        elif template == T.TOPIC_DECIDED:
+            text = _("The topic you raised, “%(topic)s”, was taken up at “%(meeting)s”: %(outcome)s. What came of "
+                     "it: %(link)s") % params
         else:
             raise ValueError(template)
     return sign + text

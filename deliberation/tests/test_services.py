@@ -265,3 +265,18 @@ def test_community_staff_register_talk_day_requests_only_and_only_in_their_commu
     other, _created = intake.create_appeal(cast.intake_data(), actor=cast.fresh(cast.grid_worker),
                                            channel=Appeal.Channel.PATROL)
     assert other.status == Status.REGISTERED
+
+
+def test_the_resident_who_raised_a_topic_is_told_what_came_of_it(cast, organiser, on_agenda, make_meeting,
+                                                                 make_topic):
+    from notifications.models import SmsMessage
+
+    meeting, item = on_agenda
+    services.decide(item, actor=organiser, outcome=OC.AGREED, decision="物业增划夜间车位。")
+    (message,) = SmsMessage.objects.filter(phone="13900031234", template="topic_decided")
+    assert message.params["topic"] == "小区夜间停车难" and message.params["outcome"] == "达成一致"
+    assert message.params["link"].endswith(f"/deliberation/m/{meeting.pk}/")
+    later = make_topic(title="广场舞声音太大", state=T.ON_AGENDA, raised_phone="13900035555")
+    deferred = Item.objects.create(meeting=meeting, topic=later, title=later.title, order=2)
+    services.decide(deferred, actor=organiser, outcome=OC.DEFERRED)
+    assert not SmsMessage.objects.filter(phone="13900035555").exists()  # nothing came of it yet
