@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from appeals.errors import Forbidden, NotFound
-from organisations.access import path_q, scopes_of
+from organisations.access import covers, path_q, role_nodes
 from organisations.models import Node, Role
 from places.models import Place
 
@@ -28,25 +28,12 @@ MANAGERS = (R.COMMUNITY_STAFF, R.ADMIN)
 CARERS = (R.COMMUNITY_STAFF, R.ADMIN, R.GRID_WORKER)
 
 
-def _nodes(user, roles) -> list[Node] | None:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    scopes = scopes_of(user)
-    if scopes.superuser:
-        return None
-    return [n for role in roles for n in scopes.nodes.get(role, [])]
-
-
 def caring_nodes(user) -> list[Node] | None:
-    return _nodes(user, CARERS)
+    return role_nodes(user, CARERS)
 
 
 def managing_nodes(user) -> list[Node] | None:
-    return _nodes(user, MANAGERS)
-
-
-def _covers(nodes, node: Node) -> bool:
-    return nodes is None or any(node.path.startswith(n.path) for n in nodes)
+    return role_nodes(user, MANAGERS)
 
 
 def may_care(user) -> bool:
@@ -60,11 +47,11 @@ def may_manage_any(user) -> bool:
 
 
 def may_see(user, recipient: Recipient) -> bool:
-    return _covers(caring_nodes(user), recipient.node)
+    return covers(caring_nodes(user), recipient.node)
 
 
 def may_manage(user, recipient: Recipient) -> bool:
-    return _covers(managing_nodes(user), recipient.node)
+    return covers(managing_nodes(user), recipient.node)
 
 
 def recipients_for(user):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from appeals.errors import NotFound
-from organisations.access import path_q, scopes_of
+from organisations.access import covers, path_q, role_nodes
 from organisations.models import Node, Role
 
 from .models import Meeting, Topic
@@ -20,17 +20,11 @@ ORGANISERS = (R.COMMUNITY_STAFF, R.ADMIN)
 
 def organising_nodes(user) -> list[Node] | None:
     """The nodes under which `user` runs deliberation; None for everywhere (superusers)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    scopes = scopes_of(user)
-    if scopes.superuser:
-        return None
-    return [n for role in ORGANISERS for n in scopes.nodes.get(role, [])]
+    return role_nodes(user, ORGANISERS)
 
 
 def may_manage_node(user, node: Node) -> bool:
-    nodes = organising_nodes(user)
-    return nodes is None or any(node.path.startswith(n.path) for n in nodes)
+    return covers(organising_nodes(user), node)
 
 
 def may_manage(user, thing: Meeting | Topic) -> bool:

@@ -65,6 +65,22 @@ def scopes_of(user) -> Scopes:
     return scopes
 
 
+def role_nodes(user, roles) -> list[Node] | None:
+    """The nodes `user` holds any of `roles` on; None for everywhere (superusers),
+    [] for someone signed out or without them."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    scopes = scopes_of(user)
+    if scopes.superuser:
+        return None
+    return [n for role in roles for n in scopes.nodes.get(role, [])]
+
+
+def covers(nodes: list[Node] | None, node: Node) -> bool:
+    """Whether `node` lies under one of `nodes` (None: everywhere)."""
+    return nodes is None or any(node.path.startswith(n.path) for n in nodes)
+
+
 def path_q(field_name: str, nodes: list[Node]) -> Q:
     """Rows whose `field_name` path lies in any of `nodes`' subtrees."""
     q = Q(pk__in=[])

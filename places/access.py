@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from appeals.errors import Forbidden, NotFound
-from organisations.access import path_q, scopes_of
+from organisations.access import covers, path_q, role_nodes
 from organisations.models import Node, Role
 
 from .models import Place
@@ -28,22 +28,15 @@ PLANNERS = (R.COMMUNITY_STAFF, R.ADMIN, R.LEADER)
 
 def managed_nodes(user) -> list[Node] | None:
     """The nodes under which `user` manages places; None for everywhere (superusers)."""
-    scopes = scopes_of(user)
-    if scopes.superuser:
-        return None
-    return [n for role in MANAGERS for n in scopes.nodes.get(role, [])]
+    return role_nodes(user, MANAGERS)
 
 
 def planning_nodes(user) -> list[Node] | None:
-    scopes = scopes_of(user)
-    if scopes.superuser:
-        return None
-    return [n for role in PLANNERS for n in scopes.nodes.get(role, [])]
+    return role_nodes(user, PLANNERS)
 
 
 def may_manage(user, place: Place) -> bool:
-    nodes = managed_nodes(user)
-    return nodes is None or any(place.node.path.startswith(n.path) for n in nodes)
+    return covers(managed_nodes(user), place.node)
 
 
 def may_edit(user, place: Place) -> bool:

@@ -8,7 +8,7 @@ one-time code to their phone."""
 from __future__ import annotations
 
 from appeals.errors import NotFound
-from organisations.access import path_q, scopes_of
+from organisations.access import covers, path_q, role_nodes
 from organisations.models import Node, Role
 
 from .models import Volunteer
@@ -18,12 +18,7 @@ MANAGERS = (R.COMMUNITY_STAFF, R.ADMIN)
 
 
 def managing_nodes(user) -> list[Node] | None:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    scopes = scopes_of(user)
-    if scopes.superuser:
-        return None
-    return [n for role in MANAGERS for n in scopes.nodes.get(role, [])]
+    return role_nodes(user, MANAGERS)
 
 
 def may_manage_any(user) -> bool:
@@ -32,8 +27,7 @@ def may_manage_any(user) -> bool:
 
 
 def may_manage(user, volunteer: Volunteer) -> bool:
-    nodes = managing_nodes(user)
-    return nodes is None or any(volunteer.node.path.startswith(n.path) for n in nodes)
+    return covers(managing_nodes(user), volunteer.node)
 
 
 def volunteers_for(user):
