@@ -37,20 +37,23 @@ def falls_on(plan: Plan, d: date, calendar: WorkCalendar) -> bool:
     return d.day == plan.starts_on.day  # MONTHLY (a month without that day has none)
 
 
-def canteen_open(plan: Plan, d: date, calendar: WorkCalendar) -> bool:
+def canteen_rules(plan: Plan) -> hours.Rules | None:
+    """The opening hours that decide a meal plan's days, read once (None: nothing
+    closes it — not a meal, or a canteen without hours kept)."""
     if plan.kind != Kind.MEAL or not plan.canteen_id:
-        return True
-    canteen = plan.canteen
-    if not canteen.week and not canteen.open_24h and not canteen.special_days.exists():
-        return True  # no hours kept for it: nothing says it is closed
-    return bool(hours.day(canteen, d, calendar).periods)
+        return None
+    rules = hours.Rules.of(plan.canteen)
+    if not rules.week and not rules.open_24h and not rules.specials:
+        return None  # no hours kept for it: nothing says it is closed
+    return rules
 
 
 def days_of(plan: Plan, first: date, last: date, calendar: WorkCalendar | None = None) -> list[date]:
     calendar = calendar or WorkCalendar.load()
+    rules = canteen_rules(plan)
     out, d = [], first
     while d <= last:
-        if falls_on(plan, d, calendar) and canteen_open(plan, d, calendar):
+        if falls_on(plan, d, calendar) and (rules is None or hours.day(rules, d, calendar).periods):
             out.append(d)
         d += timedelta(days=1)
     return out

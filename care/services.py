@@ -21,6 +21,7 @@ from hubiying import tokens
 from notifications import sms
 from notifications.models import SmsMessage
 from organisations.models import PersonalDataView
+from places.models import Place
 from volunteers.models import HoursEntry, Volunteer
 from volunteers.services import earn
 
@@ -91,8 +92,7 @@ def _may_take(order: Order, volunteer: Volunteer) -> None:
         raise WrongState(_("A meal eaten at the canteen needs no volunteer."))
     if not volunteer.active:
         raise Forbidden(_("This volunteer is no longer active."))
-    if not order.recipient.node.path.startswith(volunteer.node.path) and \
-            not volunteer.node.path.startswith(order.recipient.node.path):
+    if not volunteer.node.related_to(order.recipient.node):
         raise Forbidden(_("This order is in another community."))
 
 
@@ -226,17 +226,13 @@ def meal_counts(orders, day: date) -> list[MealCount]:
     """Per canteen, the meals of `day` — eaten there and delivered — and per diet."""
     counts: dict[int, MealCount] = {}
     labels = dict(Recipient.Diet.choices)
-    rows = (orders.filter(kind=Kind.MEAL, day=day).exclude(state=S.CANCELLED)
-            .select_related("canteen").values_list("canteen_id", "mode", "recipient__diet"))
-    from places.models import Place
-
+    rows = list(orders.filter(kind=Kind.MEAL, day=day).exclude(state=S.CANCELLED)
+                .values_list("canteen_id", "mode", "recipient__diet"))
     canteens = Place.objects.in_bulk({r[0] for r in rows})
     for canteen_id, mode, diet in rows:
         count = counts.setdefault(canteen_id, MealCount(canteens.get(canteen_id)))
-        i = 0 if mode == Plan.Mode.DINE_IN else 1
-        if i == 0:
-            count.dine_in += 1
-        else:
-            count.delivery += 1
-        count.diets[str(labels.get(diet, diet))][i] += 1
+        dine_in = mode == Plan.Mode.DINE_IN
+        count.dine_in += dine_in
+        count.delivery += not dine_in
+        count.diets[str(labels.get(diet, diet))][0 if dine_in else 1] += 1
     return sorted(counts.values(), key=lambda c: c.canteen.name if c.canteen else "")

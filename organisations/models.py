@@ -41,6 +41,10 @@ class Node(models.Model):
         verbose_name = _("tree node")
         verbose_name_plural = _("administrative tree")
 
+    def related_to(self, other: Node) -> bool:
+        """One lies in the other's subtree (a volunteer of a community and an order in its compound)."""
+        return self.path.startswith(other.path) or other.path.startswith(self.path)
+
     def __str__(self) -> str:
         return self.name
 

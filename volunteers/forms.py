@@ -71,8 +71,7 @@ class VolunteerForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         teams, node = data.get("teams"), data.get("node")
-        if teams and node and any(not t.node.path.startswith(node.path) and not node.path.startswith(t.node.path)
-                                  for t in teams):
+        if teams and node and any(not t.node.related_to(node) for t in teams):
             self.add_error("teams", _("A volunteer joins the teams of their own community."))
         return data
 

@@ -131,8 +131,7 @@ def assign_duty(event, volunteer: Volunteer, task: str, *, actor) -> Duty:
         raise WrongState(_("This event is called off."))
     if timezone.now() >= event.ends_at:
         raise WrongState(_("This event is over: duties are set before it ends."))
-    if not volunteer.active or not (volunteer.node.path.startswith(event.node.path)
-                                    or event.node.path.startswith(volunteer.node.path)):
+    if not volunteer.active or not volunteer.node.related_to(event.node):
         raise Invalid(_("Choose an active volunteer of this community."), field="volunteer")
     try:
         with transaction.atomic():
