@@ -20,7 +20,7 @@ from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role, Unit
 from places.models import Place, PlacePhoto
 
-from . import care, catalogue, deliberation, events, places, stations, texts
+from . import care, care_plan, catalogue, deliberation, events, fund, places, stations, texts
 
 R = Role.Name
 ROOT_CODES = [area["code"] for area in places.AREAS.values()]
@@ -110,6 +110,8 @@ def wipe() -> None:
     for root in roots:
         appeal_q |= Q(node_path__startswith=root.path) | Q(owner_path__startswith=root.path)
     _delete_appeals(set(Appeal.objects.filter(appeal_q).values_list("pk", flat=True)))
+    fund.wipe(roots)  # the ledger's entries and projects: their community protects the tree
+    care_plan.wipe(roots)  # people with their visits, plans and services: their place protects the tree
     care.wipe(roots)  # orders, plans, recipients, hours, duties, volunteers: they protect places, events' tree
     deliberation.wipe(roots)  # meetings (their agendas with them) and topics: their community protects the tree
     events.wipe(roots)  # events (their sign-ups with them) and plans first: an event's community protects the tree
@@ -345,6 +347,17 @@ def build_deliberation(demo: Demo, rng: random.Random, today) -> dict[str, int]:
     """The communities' talk days and councils, their agendas and minutes, and the topics residents raised
     (deliberation app); after the stories, as it links a request they made."""
     return deliberation.build(demo, rng, today)
+
+
+def build_fund(demo: Demo, rng: random.Random, today) -> dict[str, int]:
+    """A community's micro-fund with a year of donations, projects and spending (fund app);
+    after the stories and the deliberation, as a project links what asked for it."""
+    return fund.build(demo, rng, today)
+
+
+def build_care_plan(demo: Demo, rng: random.Random, today) -> dict[str, int]:
+    """A community's disabled residents with their visits, assessments, plans and services (care_plan app)."""
+    return care_plan.build(demo, rng, today)
 
 
 DEMO_API_KEY = "demo-open311-key"  # the README lists it with the demo accounts

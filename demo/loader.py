@@ -68,6 +68,8 @@ def load(*, password: str, requests: int = 500, seed: int = SEED) -> dict:
         _check(planned)
         # After build_care, and after the stories: a past talk day links a request they made.
         build.build_deliberation(demo, random.Random(seed + 4), timezone.localdate(now))
+        build.build_care_plan(demo, random.Random(seed + 5), timezone.localdate(now))
+        build.build_fund(demo, random.Random(seed + 6), timezone.localdate(now))
         played = time.monotonic()
         _deliver_all()
         ids = [s.appeal.pk for s in planned]

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "volunteers",  # the volunteer registry, teams, duties and the hours confirmed work earns
     "care",  # care for 一老一小: recipients, recurring plans, orders taken by volunteers, meal counts
     "deliberation",  # topics, meetings (恳谈日, 议事会, 有事E起商量), minutes, decisions, requests made of them
+    "fund",  # the community micro-fund (社区微基金): a double-entry ledger, public, never edited
+    "care_plan",  # one person, one plan (一人一案) for disabled residents: registry, visits, plans, services
     "demo",  # the demo county: depends on everything above, nothing depends on it
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/stats", StatsView.as_view(), name="api-stats"),
     path("api/v1/", include("places.api_urls")),
     path("api/v1/", include("events.api_urls")),
+    path("api/v1/", include("fund.api_urls")),
     path("api/v1/", include("appeals.api_urls")),  # last: its catch-all answers unknown API paths
     path("open311/v2/", include("open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,6 +20,8 @@ urlpatterns = [
     path("", include("volunteers.urls")),
     path("", include("care.urls")),
     path("", include("deliberation.urls")),
+    path("", include("fund.urls")),
+    path("", include("care_plan.urls")),
     path("", include("appeals.urls")),
 ]
 

@@ -14,6 +14,7 @@ from .models import Node, Role, Unit
 STAFF_ROLES = {
     Role.Name.GRID_WORKER, Role.Name.HANDLER, Role.Name.DISPATCHER,
     Role.Name.SUPERVISOR, Role.Name.LEADER, Role.Name.ADMIN, Role.Name.COMMUNITY_STAFF,
+    Role.Name.CASE_WORKER, Role.Name.FEDERATION_HEAD,
 }
 
 

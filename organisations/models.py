@@ -115,9 +115,14 @@ class Role(models.Model):
         LEADER = "leader", _("Leader")
         ADMIN = "admin", _("Administrator")
         COMMUNITY_STAFF = "community_staff", _("Community staff")
+        CASE_WORKER = "case_worker", _("Case worker")  # 残联专干: one person, one plan (care_plan)
+        FEDERATION_HEAD = "federation_head", _("Federation head")  # 残联负责人: reads the care plans' access log
 
     UNIT_ROLES = {Name.HANDLER}
-    NODE_ROLES = {Name.GRID_WORKER, Name.DISPATCHER, Name.SUPERVISOR, Name.LEADER, Name.ADMIN, Name.COMMUNITY_STAFF}
+    NODE_ROLES = {
+        Name.GRID_WORKER, Name.DISPATCHER, Name.SUPERVISOR, Name.LEADER, Name.ADMIN, Name.COMMUNITY_STAFF,
+        Name.CASE_WORKER, Name.FEDERATION_HEAD,
+    }
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles",
