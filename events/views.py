@@ -17,6 +17,7 @@ from appeals.access import phone_tail
 from appeals.errors import ActionError
 from appeals.photos import serve
 from appeals.views.common import bound, page_of
+from fund.models import Fund
 from organisations.access import path_q
 from organisations.tree import tree
 
@@ -61,6 +62,7 @@ def community_events(request, code: str):
     now = timezone.now()
     return render(request, "events/community.html", {
         "node": node, "plan": programmes.get(Programme.Period.QUARTER),
+        "fund_id": Fund.objects.filter(node=node).values_list("pk", flat=True).first(),
         "theme": programmes.get(Programme.Period.MONTH),
         "upcoming": services.cards(events.filter(ends_at__gte=now).order_by("starts_at", "id")[:50]),
         "past": services.cards(events.filter(ends_at__lt=now).order_by("-starts_at", "-id")[:10]),

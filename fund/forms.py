@@ -28,7 +28,7 @@ def _amount(label):
 
 def _day():
     return forms.DateField(label=_("Date"), required=False, initial=timezone.localdate,
-                           widget=forms.DateInput(attrs={"type": "date"}),
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            error_messages={"invalid": _("Enter a date such as 2026-03-05.")})
 
 

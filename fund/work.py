@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -89,8 +89,9 @@ def fund_page(request, pk: int):
     fund = _fund_for(request, pk)
     manage = access.may_manage(request.user, fund)
     forms = {
-        "donation": DonationForm(fund=fund), "propose": ProposalForm(fund=fund),
-        "project": ProjectForm(fund=fund), "reverse": ReverseForm(), "decision": DecisionForm(),
+        "donation": DonationForm(fund=fund, auto_id="donation_%s"),
+        "propose": ProposalForm(fund=fund, auto_id="propose_%s"),
+        "project": ProjectForm(fund=fund, auto_id="project_%s"),
     }
     status = 200
     if request.method == "POST":
@@ -120,15 +121,15 @@ def fund_page(request, pk: int):
     return render(request, "fund/work_fund.html", {
         "fund": fund, "manage": manage, "member": member, "forms": forms, "proposals": proposals,
         "entries": entries, "owed": ledger.advances_owed(fund), "projects": projects_of(fund),
-        "committee": fund.committee.order_by("username"), "candidates": _candidates(fund) if manage else [],
+        "committee": fund.committee.order_by("username"),
+        "candidates": _candidates(fund).exclude(fund_committees=fund) if manage else [],
         "open_section": request.POST.get("section") if status != 200 else request.GET.get("open"),
     }, status=status)
 
 
 def _candidates(fund: Fund):
-    """Staff who may sit on the committee: anyone holding a role on the community, above or under it."""
-    above = [n.pk for n in tree().ancestors(fund.node)]
-    roles = Role.objects.filter(path_q("node__path", [fund.node]) | Q(node__in=above))
+    """Who may sit on the committee: the people working for the community (a role on it or under it)."""
+    roles = Role.objects.filter(path_q("node__path", [fund.node]))
     return get_user_model().objects.filter(roles__in=roles, is_active=True).distinct().order_by("username")
 
 
@@ -138,7 +139,7 @@ def _act(request, fund: Fund, section: str, forms: dict) -> str | None:
     user = request.user
     try:
         if section == "donation":
-            form = forms["donation"] = DonationForm(*bound(request), fund=fund)
+            form = forms["donation"] = DonationForm(*bound(request), fund=fund, auto_id="donation_%s")
             if not form.is_valid():
                 return None
             d = form.cleaned_data
@@ -150,7 +151,7 @@ def _act(request, fund: Fund, section: str, forms: dict) -> str | None:
                              % {"amount": entry.amount, "no": entry.receipt_no})
             return f"{here}#entry-{entry.pk}"
         if section == "propose":
-            form = forms["propose"] = ProposalForm(*bound(request), fund=fund)
+            form = forms["propose"] = ProposalForm(*bound(request), fund=fund, auto_id="propose_%s")
             if not form.is_valid():
                 return None
             d = form.cleaned_data
@@ -162,7 +163,7 @@ def _act(request, fund: Fund, section: str, forms: dict) -> str | None:
             proposal = fund.proposals.filter(pk=_int(request.POST.get("proposal"))).first()
             if proposal is None:
                 raise NotFound(_("No such proposal."))
-            form = forms["decision"] = DecisionForm(*bound(request))
+            form = DecisionForm(*bound(request))
             form.is_valid()
             note = form.cleaned_data.get("note") or ""
             if section == "approve":
@@ -179,7 +180,7 @@ def _act(request, fund: Fund, section: str, forms: dict) -> str | None:
             entry = fund.entries.filter(pk=_int(request.POST.get("entry"))).first()
             if entry is None:
                 raise NotFound(_("No such entry."))
-            form = forms["reverse"] = ReverseForm(*bound(request))
+            form = ReverseForm(*bound(request))
             form.is_valid()
             reversal = services.reverse(entry, by=user, reason=form.cleaned_data.get("reason") or "")
             messages.success(request, _("Entry %(n)s is reversed by entry %(r)s.")
@@ -189,12 +190,13 @@ def _act(request, fund: Fund, section: str, forms: dict) -> str | None:
             return _save_project(request, fund, forms)
         return _committee(request, fund)
     except ActionError as exc:
-        form = forms.get({"approve": "decision", "reject": "decision", "withdraw": "decision"}.get(section, section))
+        form = forms.get(section)  # the donation, proposal and project forms show it by its field
         if form is not None and form.is_bound and hasattr(form, "cleaned_data"):
             form.add_service_error(exc)
             return None
         messages.error(request, exc.detail)
-        return f"{here}#{'proposals' if section in ('approve', 'reject', 'withdraw') else 'ledger'}"
+        anchor = "proposals" if section in ("approve", "reject", "withdraw") else "ledger"
+        return f"{here}#{anchor}" if section != "reverse" else f"{here}#entry-{_int(request.POST.get('entry'))}"
 
 
 def _int(value) -> int:
@@ -202,7 +204,7 @@ def _int(value) -> int:
 
 
 def _save_project(request, fund: Fund, forms: dict) -> str | None:
-    form = forms["project"] = ProjectForm(*bound(request), fund=fund)
+    form = forms["project"] = ProjectForm(*bound(request), fund=fund, auto_id="project_%s")
     if not form.is_valid():
         return None
     d = form.cleaned_data

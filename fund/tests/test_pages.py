@@ -146,3 +146,9 @@ def test_the_work_pages_render_on_a_phone_sized_list(fund, staff, member):
     assert "花城社区微基金" in html
     html = page(client_of(staff), reverse("work_fund", args=[fund.pk]))
     assert "记录捐赠" in html and "收据" in html
+
+
+def test_the_community_s_events_page_leads_to_its_fund(cast, fund):
+    html = page(client_of(), f"/events/c/{cast.community.code}/")
+    assert f'href="/fund/{fund.pk}/" data-fund-link' in html
+    assert "data-fund-link" not in page(client_of(), f"/events/c/{cast.other_community.code}/")

@@ -3,6 +3,8 @@ configuration can be edited with clear refusals, and requests stay read-only."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.conf import settings
 from django.contrib import admin
@@ -14,6 +16,8 @@ from analysis.models import FigureSettings
 from appeals.models import Appeal, Category
 from deliberation.models import Item, Meeting, Topic
 from events.models import Event, Programme
+from fund import ledger
+from fund.models import Fund, Project
 from notifications.models import Notification
 from notifications.outbox import deliver_pending
 from open311.models import ApiClient
@@ -51,6 +55,10 @@ def world(cast):
     topic = Topic.objects.create(node=cast.community, title="小区夜间停车难", raised_by_name="王秀兰",
                                  raised_phone="13900031234", state="on_agenda")
     Item.objects.create(meeting=meeting, topic=topic, title=topic.title, appeal=appeal)
+    fund = Fund.objects.create(node=cast.community, name="花城社区微基金", opened_on=date(2026, 1, 1))
+    Project.objects.create(fund=fund, title="邻里广场改造")
+    ledger.post(fund, "donation", "100.00", by=cast.admin, on=fund.opened_on, purpose="捐入微基金",
+                donor_name="鑫源超市", donor_kind="shop")
     cast.appeal = appeal
     return cast
 

@@ -95,6 +95,14 @@ def test_no_public_page_or_answer_writes_anything(cast):
     meeting.held_at, meeting.minutes = timezone.now(), "议定一项。"
     meeting.save()
     FiledRequest.objects.create(appeal=appeal, client=ApiClient.objects.get(), token="tok-1")
+    from fund import ledger
+    from fund import services as funds
+    from fund.models import DonorKind
+
+    fund = funds.open_fund(cast.community, by=cast.admin)
+    gift = funds.record_donation(fund, by=cast.admin, amount="100.00", on=timezone.localdate(), donor_name="鑫源超市",
+                                 donor_kind=DonorKind.SHOP, anonymous=False)
+    receipt = f"/fund/receipt/{gift.pk}/{ledger.receipt_token(gift)}.pdf"
     pages = ["/", "/submit/", "/track/", f"/track/?no={number}", "/track/mine/", f"/track/{number}/",
              f"/track/{number}/code/", f"/track/{number}/{token}/", f"/track/{number}/{token}/evaluate/",
              f"/track/{number}/{token}/withdraw/", f"/track/{number}/{token}/photos/{photo}/",
@@ -112,10 +120,12 @@ def test_no_public_page_or_answer_writes_anything(cast):
              f"/events/{event.pk}/", mine, f"/events/{event.pk}/checkin/{event.checkin_token}/",
              "/volunteer/", own, own + "certificate.pdf", volunteers.verify_path(volunteer), care.private_path(order),
              f"/deliberation/c/{cast.community.code}/", f"/deliberation/c/{cast.town.code}/",
-             f"/deliberation/c/{cast.community.code}/topics/raised/", f"/deliberation/m/{meeting.pk}/"]
+             f"/deliberation/c/{cast.community.code}/topics/raised/", f"/deliberation/m/{meeting.pk}/",
+             "/fund/", f"/fund/{fund.pk}/", f"/fund/{fund.pk}/{timezone.localdate().year}.xlsx", receipt]
     answers = ["/api/v1/places?lat=44.19&lng=86.9&open_now=true", f"/api/v1/places/{place.pk}",
                "/api/v1/events", f"/api/v1/events/{event.pk}",
                f"/api/v1/events/signups/{signup.pk}?token={events.token_for(signup)}",
+               "/api/v1/funds", f"/api/v1/funds/{fund.pk}/entries",
                "/api/v1/categories", f"/api/v1/track/{number}", f"/api/v1/track/{number}?token={token}",
                f"/api/v1/track/{number}/photos/{photo}?token={token}", "/api/v1/schema"]
     client, api = Client(), api_client()
