@@ -49,7 +49,15 @@ def staff_menu(context) -> dict:
         "volunteers": scopes.has(R.COMMUNITY_STAFF, R.ADMIN),
         "care": scopes.has(R.COMMUNITY_STAFF, R.ADMIN, R.GRID_WORKER),
         "meals": _counts_meals(user),
+        "fund": _reads_funds(user),
     }
+
+
+def _reads_funds(user) -> bool:
+    """Staff over a community's micro-fund, and its committee's members (the fund app decides)."""
+    from fund.access import may_read_any
+
+    return may_read_any(user)
 
 
 def _counts_meals(user) -> bool:

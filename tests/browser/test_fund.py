@@ -39,7 +39,8 @@ def test_a_donation_a_proposal_its_approval_and_the_public_ledger(cast, live_ser
 
     desk = browser.new_context(**DESKTOP).new_page()
     _login(desk, live_server.url, "fundstaff")
-    desk.goto(f"{live_server.url}/work/fund/")
+    desk.goto(f"{live_server.url}/work/")
+    desk.click("nav.staff-nav a[href='/work/fund/']")
     desk.click(f"[data-fund='{fund.pk}'] a")
     desk.click("#donation summary")
     desk.fill("#donation_amount", "3000")
