@@ -123,4 +123,11 @@ def life_response(query, period, total, rows) -> HttpResponse:
     return response
 
 
-__all__ = ["table_response", "life_response", "column_label", "workbook", "RATES"]
+def care_plan_response(query, period, total, rows) -> HttpResponse:
+    """一人一案 per community, as the federation's monthly report (care_plan.report)."""
+    from care_plan import report
+
+    return report.response(query.scope.name, period_label(period), total, rows)
+
+
+__all__ = ["table_response", "life_response", "care_plan_response", "column_label", "workbook", "RATES"]

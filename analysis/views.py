@@ -107,6 +107,9 @@ def dashboard(request):
         else (None, [])
     if export == "life" and life_total is not None:
         return exports.life_response(query, period, life_total, life_rows)
+    plans_total, plans_rows = _care_plan_figures(query, period)
+    if export == "care_plan" and plans_total is not None:
+        return exports.care_plan_response(query, period, plans_total, plans_rows)
     if export in ("units", "areas", "categories"):
         return exports.table_response(export, query, period, by_unit=by_unit, by_area=by_area,
                                       categories=categories, choice=choice)
@@ -139,9 +142,19 @@ def dashboard(request):
         "params": _params(query, period), "params_nocat": _params(query, period, category=False),
         "params_noscope": _params(query, period, scope=False),
         "category_code": request.GET.get("category") or "", "rate_label": _rate_label(rate),
-        "life": life_total, "life_rows": life_rows,
+        "life": life_total, "life_rows": life_rows, "care_plan": plans_total, "care_plan_rows": plans_rows,
     }
     return render(request, "analysis/dashboard.html", context)
+
+
+def _care_plan_figures(query, period):
+    """一人一案: devices fitted, rehabilitation, job fairs, placements, households visited and support given,
+    per community of a tree scope (none for a unit's scope: the care plans belong to places)."""
+    if query.scope.node is None:
+        return None, []
+    from care_plan.figures import figures
+
+    return figures(query.scope.node, period.start, period.end)
 
 
 TREND_GRAINS = [("D", gettext_lazy("By day")), ("W", gettext_lazy("By week")), ("M", gettext_lazy("By month"))]

@@ -72,6 +72,7 @@ EXTRA_RESIDENTS = [f"resident{n:02d}" for n in range(2, 11)]
 def demo_usernames() -> list[str]:
     """Every account load_demo creates (and a reload deletes)."""
     names = NAMED_ACCOUNTS + EXTRA_RESIDENTS + ["dispatcher_county", "dispatcher_ya", "supervisor_cj", "leader_cj"]
+    names += ["caseworker", "federationhead"]  # one person, one plan (demo/care_plan.py)
     for area in places.AREAS.values():
         for community in area["communities"]:
             code = f"{area['code']}-{community[0]}".lower()
@@ -310,6 +311,11 @@ def build_accounts(demo: Demo, password: str, rng: random.Random) -> None:
     user("leader", (R.LEADER, n["HTB"], None))
     user("leader_cj", (R.LEADER, n["CJ"], None))
     user("admin", superuser=True, first_name="管理员")
+    # One person, one plan (care_plan): the town's case worker (残联专干) keeps the records of 花城社区
+    # (demo/care_plan.py); the county federation's head (残联负责人) reads them, their access log and figures.
+    # Named here, so that no name is drawn from `rng` (the stories' draws stay as they were).
+    user("caseworker", (R.CASE_WORKER, n["HTB-HTBZ"], None), first_name="马晓燕")
+    user("federationhead", (R.FEDERATION_HEAD, n["HTB"], None), first_name="周建平")
 
 
 def build_places(demo: Demo, rng: random.Random) -> None:

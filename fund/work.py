@@ -85,8 +85,7 @@ SECTIONS = ("donation", "propose", "approve", "reject", "withdraw", "reverse", "
 @login_required
 @require_http_methods(["GET", "POST"])
 def fund_page(request, pk: int):
-    _reader(request)
-    fund = _fund_for(request, pk)
+    fund = _fund_for(request, pk)  # a fund one may not read does not exist for them (404), as a request
     manage = access.may_manage(request.user, fund)
     forms = {
         "donation": DonationForm(fund=fund, auto_id="donation_%s"),
@@ -242,7 +241,6 @@ def _committee(request, fund: Fund) -> str:
 
 @login_required
 def evidence(request, pk: int, token: str):
-    _reader(request)
     item = Evidence.objects.select_related("proposal__fund__node").filter(token=token, proposal__fund_id=pk).first()
     if item is None or not access.funds_for(request.user).filter(pk=pk).exists():
         raise Http404

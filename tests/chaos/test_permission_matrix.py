@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -204,6 +205,25 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
         recipient = _a_recipient(target)
         return [Call("get", f"/work/care/recipients/{recipient.pk}/", {}, False, "object"),
                 Call("post", f"/work/care/recipients/{recipient.pk}/", {"section": "reveal"}, False, "object")]
+    if name in ("work_care_plans", "work_care_plan_new", "work_care_plan_fairs", "work_care_plan_log",
+                "work_care_plan_figures"):  # lists of one's own scope (the log and the figures: the head's)
+        calls = [Call("get", "/" + route, {}, False, "list")]
+        if name == "work_care_plans":  # searched by the resident's name: nothing out of scope found
+            calls.append(Call("get", f"/work/care-plans/?q={target.contact_name or '赵远方'}", {}, False, "list"))
+        if name == "work_care_plan_figures":  # a scope out of reach: the page shows one's own
+            calls.append(Call("get", f"/work/care-plans/figures/?scope={_community_of(target).code}&export=xlsx", {},
+                              False, "list"))
+        return calls
+    if name in ("work_care_plan", "work_care_plan_photo"):
+        person, photo = _a_care_plan_person(target)
+        if name == "work_care_plan_photo":
+            return [Call("get", f"/work/care-plans/{person.pk}/photos/{photo.token}/", {}, False, "object")]
+        url = f"/work/care-plans/{person.pk}/"
+        return [Call("get", url, {}, False, "object"),
+                Call("post", url, {"section": "reveal"}, False, "object"),
+                Call("post", url, {"section": "certificate"}, False, "object"),
+                Call("post", url, {"section": "visit", "visited_on": "2026-01-05", "findings": "入户"}, False,
+                     "object")]
     if name in ("work_deliberation", "work_deliberation_meeting_new", "work_deliberation_topic_new"):
         return [Call("get", "/" + route, {}, False, "list")]
     if name in ("work_deliberation_meeting", "work_deliberation_topic"):
@@ -215,6 +235,20 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
         return [Call("get", url, {}, False, "object"),
                 Call("post", url, {"section": "decide", "item": item.pk, "outcome": "agreed"}, False, "object"),
                 Call("post", url, {"section": "refer", "item": item.pk, "category": "WY-DT", "description": "修"},
+                     False, "object")]
+    if name in ("api-funds", "api-fund-entries"):  # the public ledger
+        fund, _evidence = _a_fund(target)
+        return [Call("get", "/api/v1/funds" if name == "api-funds" else f"/api/v1/funds/{fund.pk}/entries", {}, True,
+                     "open")]
+    if name == "work_funds":
+        return [Call("get", "/work/fund/", {}, False, "list")]
+    if name in ("work_fund", "work_fund_evidence"):
+        fund, evidence = _a_fund(target)
+        if name == "work_fund_evidence":
+            return [Call("get", f"/work/fund/{fund.pk}/evidence/{evidence.token}.jpg", {}, False, "object")]
+        url = f"/work/fund/{fund.pk}/"
+        return [Call("get", url, {}, False, "object"),
+                Call("post", url, {"section": "donation", "amount": "10", "donor_name": "甲", "donor_kind": "shop"},
                      False, "object")]
     if name == "notification_read":
         return [Call("post", f"/work/notifications/{notification.pk}/read/", {}, False, "object")]
@@ -255,6 +289,33 @@ def _a_recipient(appeal: Appeal):
         "phone": appeal.contact_phone, "address": appeal.address or "北京南路88号", "category": "alone"})[0]
 
 
+def _a_care_plan_person(appeal: Appeal):
+    """A disabled resident (care_plan) where the request is, named and reachable like its resident, with a
+    certificate number and a visit's photo: nobody out of scope may see any of it."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from care_plan import crypto
+    from care_plan.models import HomeVisit, Person, VisitPhoto
+
+    first17 = "6523991970010" + f"{appeal.pk % 10000:04d}"
+    number = first17 + crypto.check_char(first17) + "42"
+    person = Person.objects.with_certificate(number).first()
+    if person is None:
+        person = Person(node=appeal.node, name=appeal.contact_name or "赵远方", disability="physical", grade="2",
+                        phone=appeal.contact_phone or "13755501234", address=appeal.address or "北京南路88号")
+        person.set_certificate(number)
+        person.save()
+        visit = HomeVisit.objects.create(person=person, visited_on="2026-01-05", findings="入户访视")
+        image = BytesIO()
+        Image.new("RGB", (4, 4)).save(image, "JPEG")
+        photo = VisitPhoto(visit=visit, token=f"cp{person.pk:030d}", width=4, height=4)
+        photo.image.save("p.jpg", ContentFile(image.getvalue()), save=True)
+    return person, VisitPhoto.objects.filter(visit__person=person).first()
+
+
 def _a_meeting(appeal: Appeal):
     """A begun talk day where the request is, with a topic its resident raised (named, with their phone, like
     the request: nobody out of scope may see them) on the agenda."""
@@ -273,6 +334,33 @@ def _a_meeting(appeal: Appeal):
         "state": Topic.State.ON_AGENDA})[0]
     item = Item.objects.get_or_create(meeting=meeting, topic=topic, defaults={"title": topic.title})[0]
     return meeting, item
+
+
+def _a_fund(appeal: Appeal):
+    """The micro-fund of the request's community, with a donation and a waiting proposal with its evidence."""
+    from datetime import date
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from fund import ledger
+    from fund.models import Evidence, Fund, Proposal
+
+    node = _community_of(appeal)
+    fund, made = Fund.objects.get_or_create(node=node, defaults={"name": f"{node.name}微基金",
+                                                                  "opened_on": date(2026, 1, 1)})
+    if made:
+        poster = get_user_model().objects.filter(is_superuser=True).first()
+        ledger.post(fund, "donation", "100.00", by=poster, on=fund.opened_on, purpose="捐入微基金",
+                    donor_name="鑫源超市", donor_kind="shop")
+        proposal = Proposal.objects.create(fund=fund, amount="10.00", on=fund.opened_on, purpose="修灯",
+                                           counterparty="电器店", proposed_by=poster)
+        evidence = Evidence(proposal=proposal, token=f"ev{fund.pk:030d}")
+        image = BytesIO()
+        Image.new("RGB", (4, 4)).save(image, "JPEG")
+        evidence.image.save("e.jpg", ContentFile(image.getvalue()), save=True)
+    return fund, Evidence.objects.filter(proposal__fund=fund).first()
 
 
 def _an_event(cast):
