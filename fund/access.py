@@ -63,10 +63,8 @@ def may_manage(user, fund: Fund) -> bool:
 
 
 def get_fund_for(user, pk) -> Fund:
-    fund = Fund.objects.select_related("node").filter(pk=pk).first()
-    if fund is None:
-        raise NotFound(_("No such fund."))
-    if not funds_for(user).filter(pk=fund.pk).exists():
+    fund = funds_for(user).select_related("node").filter(pk=pk).first()
+    if fund is None:  # none, or not one they may read: the same answer
         raise NotFound(_("No such fund."))
     return fund
 

@@ -88,9 +88,9 @@ def post(fund: Fund | int, kind: str, amount: Decimal, *, by, on: date, purpose:
     locked = _lock(fund)
     debit, credit = SIDES[kind]
     change = amount if debit == A.CASH else -amount
-    if kind == K.REPAYMENT and amount > advances_owed(locked):
-        raise Invalid(_("The fund owes %(owed)s yuan of advances: it cannot repay more.")
-                      % {"owed": advances_owed(locked)}, code="more_than_owed", field="amount")
+    if kind == K.REPAYMENT and amount > (owed := advances_owed(locked)):
+        raise Invalid(_("The fund owes %(owed)s yuan of advances: it cannot repay more.") % {"owed": owed},
+                      code="more_than_owed", field="amount")
     return _write(locked, kind, change, [(debit, amount), (credit, -amount)], posted_by=by, on=on,
                   purpose=purpose, **fields)
 

@@ -97,7 +97,9 @@ class DonorKind(models.TextChoices):
     COMPANY = "company", _("Company or organisation")
 
 
-class EntryQuerySet(models.QuerySet):
+class PostedQuerySet(models.QuerySet):
+    """Posted rows (entries, lines): no update, no delete."""
+
     def update(self, **kwargs):
         raise Immutable("posted entries are never edited")
 
@@ -139,7 +141,7 @@ class Entry(models.Model):
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("posted by"))
 
-    objects = EntryQuerySet.as_manager()
+    objects = PostedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -178,7 +180,7 @@ class Line(models.Model):
     account = models.CharField(max_length=10, choices=Account.choices)
     amount = money()
 
-    objects = EntryQuerySet.as_manager()
+    objects = PostedQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["fund", "account"])]

@@ -56,16 +56,21 @@ def projects_of(fund: Fund) -> list:
     return projects
 
 
-def ledger_page(request, pk: int):
-    fund = _fund(pk)
-    year = _year(request, fund)
-    entries = page_of(request, Entry.objects.filter(fund=fund).select_related("project", "reverses")
-                      .order_by("-number"), 50)
+def mark(fund: Fund, entries) -> None:
+    """Marks each entry of a page: whether a reversal undid it, and who gave or was paid."""
     reversed_ids = set(Entry.objects.filter(fund=fund, reverses__in=[e.pk for e in entries]).values_list(
         "reverses", flat=True))
     for entry in entries:
         entry.reversed = entry.pk in reversed_ids
         entry.who = statement.counterparty(entry)
+
+
+def ledger_page(request, pk: int):
+    fund = _fund(pk)
+    year = _year(request, fund)
+    entries = page_of(request, Entry.objects.filter(fund=fund).select_related("project", "reverses")
+                      .order_by("-number"), 50)
+    mark(fund, entries)
     return render(request, "fund/ledger.html", {
         "fund": fund, "entries": entries, "year": year, "years": statement.years_of(fund),
         "statement": statement.statement(fund, year), "owed": ledger.advances_owed(fund),

@@ -24,10 +24,10 @@ from organisations.access import path_q
 from organisations.models import Node, Role
 from organisations.tree import tree
 
-from . import access, ledger, services, statement
+from . import access, ledger, services
 from .forms import DecisionForm, DonationForm, ProjectForm, ProposalForm, ReverseForm
 from .models import Entry, Evidence, Fund, Proposal
-from .views import projects_of
+from .views import mark, projects_of
 
 P = Proposal.State
 
@@ -110,11 +110,8 @@ def fund_page(request, pk: int):
         p.may_withdraw = p.state == P.PROPOSED and (p.proposed_by_id == request.user.pk or manage)
     entries = page_of(request, fund.entries.select_related("project", "posted_by", "approved_by", "reverses")
                       .order_by("-number"), 30)
-    reversed_ids = set(Entry.objects.filter(fund=fund, reverses__in=[e.pk for e in entries]).values_list(
-        "reverses", flat=True))
+    mark(fund, entries)
     for entry in entries:
-        entry.reversed = entry.pk in reversed_ids
-        entry.who = statement.counterparty(entry)
         if entry.kind == Entry.Kind.DONATION:
             entry.receipt_url = reverse("fund_receipt", args=[entry.pk, ledger.receipt_token(entry)])
     return render(request, "fund/work_fund.html", {
