@@ -9,6 +9,7 @@ PORT ?= 8000
 .PHONY: install run dev serve test test-fast test-browser lint migrations-check demo messages clean browser-deps
 
 KEY := var/secret_key
+CARE_KEY := var/care_plan_key
 
 $(STAMP): requirements.txt requirements-dev.txt package.json
 	$(PY) -m venv $(VENV)
@@ -22,7 +23,11 @@ $(STAMP): requirements.txt requirements-dev.txt package.json
 $(KEY):
 	@mkdir -p var && umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(KEY)
 
-install: $(STAMP) $(KEY)
+# The care plans' certificate-number key, generated once the same way (CARE_PLAN_KEY overrides it).
+$(CARE_KEY):
+	@mkdir -p var && umask 077 && $(PY) -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())" > $(CARE_KEY)
+
+install: $(STAMP) $(KEY) $(CARE_KEY)
 
 # What a county gets: production settings (DEBUG off, static files through
 # whitenoise) over plain HTTP on 127.0.0.1, two gunicorn workers, and the

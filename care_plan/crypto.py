@@ -2,20 +2,20 @@
 digest so that the same number is never registered twice and can be looked up
 without decrypting every row.
 
-The key is `CARE_PLAN_KEY` (a setting, else the environment variable): one or
+The key is the setting `CARE_PLAN_KEY` (hubiying/settings.py: the environment
+variable, else the file var/care_plan_key that `make install` writes once): one or
 more Fernet keys separated by commas — the first encrypts, every one decrypts,
 so a new key goes in front and the old ones stay until the rows are
 re-encrypted. The digest is keyed by the last one, the oldest, so that adding a
 key keeps every lookup working. Without it, one key is derived from SECRET_KEY
-(then changing SECRET_KEY makes the numbers unreadable: production sets
-CARE_PLAN_KEY)."""
+(then changing SECRET_KEY makes the numbers unreadable: production keeps
+CARE_PLAN_KEY). `manage.py check` refuses a key that is not a Fernet key."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import os
 import re
 from functools import lru_cache
 
@@ -43,7 +43,7 @@ def well_formed(number: str) -> bool:
 
 
 def _key_material() -> list[bytes]:
-    configured = getattr(settings, "CARE_PLAN_KEY", "") or os.environ.get("CARE_PLAN_KEY", "")
+    configured = getattr(settings, "CARE_PLAN_KEY", "")
     keys = [k.strip().encode() for k in configured.split(",") if k.strip()]
     if keys:
         return keys
@@ -54,6 +54,17 @@ def _key_material() -> list[bytes]:
 @lru_cache(maxsize=4)
 def _fernet(material: tuple[bytes, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k) for k in material])
+
+
+def bad_keys() -> list[int]:
+    """The positions (1-based) of the configured keys that are not Fernet keys."""
+    bad = []
+    for i, key in enumerate(_key_material(), 1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            bad.append(i)
+    return bad
 
 
 def _box() -> MultiFernet:

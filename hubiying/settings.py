@@ -45,6 +45,14 @@ if not DEBUG and SECRET_KEY in ("", _DEV_KEY):
         "or set HUBIYING_DEBUG=1 for development."
     )
 
+# The key of the care plans' certificate numbers (care_plan/crypto.py): CARE_PLAN_KEY (Fernet keys,
+# comma-separated, the first encrypts), else the file `make install` generates once (var/care_plan_key,
+# never committed), else one derived from SECRET_KEY (development and tests only: rotating SECRET_KEY
+# would make the numbers unreadable).
+_CARE_PLAN_KEY_FILE = Path(env("HUBIYING_CARE_PLAN_KEY_FILE", str(BASE_DIR / "var" / "care_plan_key")))
+CARE_PLAN_KEY = env("CARE_PLAN_KEY") or (
+    _CARE_PLAN_KEY_FILE.read_text().strip() if _CARE_PLAN_KEY_FILE.is_file() else "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

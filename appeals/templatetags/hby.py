@@ -42,6 +42,7 @@ def staff_menu(context) -> dict:
         "new": scopes.has(R.GRID_WORKER, R.DISPATCHER, R.HANDLER),
         "overdue": scopes.has(R.SUPERVISOR, R.DISPATCHER, R.LEADER),
         "admin": user.is_staff,
+        "figures": _reads_figures(user),
         "places": _keeps_places(user),
         "coverage": scopes.has(R.COMMUNITY_STAFF, R.ADMIN, R.LEADER),
         "events": scopes.has(R.COMMUNITY_STAFF, R.ADMIN),
@@ -51,6 +52,13 @@ def staff_menu(context) -> dict:
         "meals": _counts_meals(user),
         "fund": _reads_funds(user),
     }
+
+
+def _reads_figures(user) -> bool:
+    """Dashboard readers (the analysis app decides): a case worker keeps their figures on their own page."""
+    from analysis.access import is_reader
+
+    return is_reader(user)
 
 
 def _reads_funds(user) -> bool:

@@ -413,6 +413,14 @@ class LoginView(auth_views.LoginView):
     """Staff sign-in, limited per client and per account name (429 beyond)."""
 
     redirect_authenticated_user = True
+    CARE_PLAN_ONLY = {Role.Name.CASE_WORKER, Role.Name.FEDERATION_HEAD}
+
+    def get_default_redirect_url(self):
+        """A case worker or the federation's head handles no requests: they start at the care plans."""
+        scopes = scopes_of(self.request.user)
+        if not scopes.superuser and scopes.names and scopes.names <= self.CARE_PLAN_ONLY:
+            return reverse("work_care_plans")
+        return super().get_default_redirect_url()
 
     def post(self, request, *args, **kwargs):
         username = (request.POST.get("username") or "").strip().lower()[:150]

@@ -107,3 +107,20 @@ def test_the_nav_link_shows_to_those_who_use_the_care_plans(client, cast, worker
         assert 'href="/work/care-plans/" aria-current="page"' in page
     page = logged_in(client, cast.dispatcher).get("/work/", secure=True).content.decode()
     assert 'href="/work/care-plans/"' not in page
+
+
+def test_a_case_worker_signs_in_to_the_care_plans_and_is_not_offered_the_request_dashboard(client, cast, worker, head):
+    for user in (worker, head):
+        client.logout()
+        user.set_password("pw")
+        user.save()
+        response = client.post("/login/", {"username": user.username, "password": "pw"}, secure=True)
+        assert response.status_code == 302 and response["Location"] == "/work/care-plans/", user
+        page = client.get("/work/care-plans/", secure=True).content.decode()
+        assert 'href="/work/care-plans/"' in page and 'href="/work/figures/"' not in page
+    client.logout()
+    client.force_login(cast.leader)
+    assert 'href="/work/figures/"' in client.get("/work/", secure=True).content.decode()
+    client.logout()
+    response = client.post("/login/", {"username": cast.leader.username, "password": "pw"}, secure=True)
+    assert response["Location"] == "/work/"

@@ -51,19 +51,28 @@ def test_the_database_refuses_two_people_with_one_number(cast, person):
         make_person(cast.compound, name="李四")
 
 
-def test_a_key_given_in_the_environment_is_used_and_a_new_one_in_front_keeps_the_old_rows(cast, monkeypatch):
+def test_the_configured_key_is_used_and_a_new_one_in_front_keeps_the_old_rows(cast, settings):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    monkeypatch.setenv("CARE_PLAN_KEY", old)
+    settings.CARE_PLAN_KEY = old
     person = make_person(cast.compound)
     assert Fernet(old.encode()).decrypt(person.certificate_cipher.encode()).decode() == NUMBER
-    monkeypatch.setenv("CARE_PLAN_KEY", f"{new},{old}")
+    settings.CARE_PLAN_KEY = f"{new},{old}"
     again = Person.objects.get(pk=person.pk)
     assert again.certificate == NUMBER
     assert list(Person.objects.with_certificate(NUMBER)) == [again]
     other = make_person(cast.compound, name="李四", number=certificate("65239919700202321"))
     assert Fernet(new.encode()).decrypt(other.certificate_cipher.encode())
-    monkeypatch.setenv("CARE_PLAN_KEY", Fernet.generate_key().decode())
+    settings.CARE_PLAN_KEY = Fernet.generate_key().decode()
     assert Person.objects.get(pk=person.pk).certificate == ""  # unreadable without the key: never a crash
+
+
+def test_a_key_that_is_not_a_fernet_key_stops_the_start(settings):
+    from care_plan.apps import check_key
+
+    settings.CARE_PLAN_KEY = f"{Fernet.generate_key().decode()},not-a-key"
+    assert [e.id for e in check_key(None)] == ["care_plan.E001"]
+    settings.CARE_PLAN_KEY = Fernet.generate_key().decode()
+    assert check_key(None) == []
 
 
 def test_the_shape_and_the_check_character_are_checked():

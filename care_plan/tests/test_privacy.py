@@ -101,3 +101,18 @@ def test_the_access_log_is_the_federation_heads_alone(client, cast, busy, far_pe
     PersonalDataView.objects.create(viewer=worker, subject=far_person.subject, field="record")
     page = c.get("/work/care-plans/access-log/", secure=True).content.decode()
     assert len(re.findall(r'<tr data-view=', page)) == 3
+
+
+def test_the_record_page_is_the_one_get_that_writes_and_it_writes_only_its_view_log(client, person, worker):
+    """tests/chaos/test_no_get_writes.py holds every other page to "a GET only reads"; this page's
+    GET is the one exception the law asks for: one access-log row, and nothing else."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = logged_in(client, worker)
+    with CaptureQueriesContext(connection) as queries:
+        assert c.get(f"/work/care-plans/{person.pk}/", secure=True).status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) == 1 and PersonalDataView._meta.db_table in writes[0], writes
+    assert PersonalDataView.objects.filter(viewer=worker, subject=person.subject, field="record").count() == 1
