@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.utils import timezone
 
@@ -12,6 +14,14 @@ from ..forms import category_label
 
 register = template.Library()
 R = Role.Name
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in yuan as people read it in a ledger: 38,000.00 (exact: the Decimal is never a float)."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value):,.2f}"
 
 
 @register.filter

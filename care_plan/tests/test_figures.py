@@ -72,7 +72,7 @@ def test_a_support_amount_stays_exact_from_the_form_to_the_report(client, cast, 
     total, _rows = figures(cast.community, None, None)
     assert total.support == Decimal("1234.86")
     page = c.get(f"/work/care-plans/{person.pk}/", secure=True).content.decode()
-    assert "¥1234.86" in page
+    assert "¥1,234.86" in page
     url = f"/work/care-plans/figures/?scope={cast.community.code}&month=all&export=xlsx"
     response = logged_in(client, cast.fresh(worker)).get(url, secure=True)
     sheet = load_workbook(BytesIO(response.content)).active
@@ -104,7 +104,7 @@ def test_the_case_workers_figures_page_shows_their_scope_only(client, records, w
                                             secure=True).content.decode()
     assert 'data-community="CJ-YA-BJ"' not in refused
     page = logged_in(client, head).get("/work/care-plans/figures/?month=2026-06", secure=True).content.decode()
-    assert 'data-community="HTB"' in page and "1333.63" in page
+    assert 'data-community="HTB"' in page and "1,333.63" in page
 
 
 def test_the_leaders_dashboard_shows_the_care_plans_and_exports_them(client, records):
@@ -114,7 +114,7 @@ def test_the_leaders_dashboard_shows_the_care_plans_and_exports_them(client, rec
     row = section.split('data-community="HTB-Z-HC"')[1].split("</tr>")[0]
     cells = [c.split("</td>")[0] for c in row.split('<td class="num">')[1:]]
     # visits, devices, in rehabilitation, job fairs, newly employed, homes, households, support
-    assert cells == ["3", "3", "1", "0", "1", "1", "2", "1333.63"]
+    assert cells == ["3", "3", "1", "0", "1", "1", "2", "1,333.63"]
     assert 'data-community="CJ-YA-BJ"' not in section and "马" not in section  # no name on the dashboard
     response = c.get("/work/figures/?p=custom&from=2026-06-01&to=2026-06-30&export=care_plan", secure=True)
     sheet = load_workbook(BytesIO(response.content)).active

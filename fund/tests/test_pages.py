@@ -40,12 +40,12 @@ def test_the_public_ledger_hides_anonymous_donors_and_who_posted(fund, staff, me
     give(fund, staff, "500.00", donor="王秀英", anonymous=True)
     spend(fund, staff, member, "300.00")
     html = page(client_of(), reverse("fund_ledger", args=[fund.pk]))
-    assert "¥2200.00" in html and "鑫源超市" in html and "匿名" in html
+    assert "¥2,200.00" in html and "鑫源超市" in html and "匿名" in html
     assert "王秀英" not in html and "李慧" not in html and "张敏" not in html and "hcstaff" not in html
     assert 'data-line="donations">2500.00' in html and 'data-line="spending">−300.00' in html
     assert "微基金管理" not in html or True
     index = page(client_of(), reverse("fund_index"))
-    assert "花城社区微基金" in index and "¥2200.00" in index
+    assert "花城社区微基金" in index and "¥2,200.00" in index
 
 
 def test_the_workbook_carries_amounts_as_numbers(fund, staff, member):

@@ -78,7 +78,7 @@ def test_a_donation_a_proposal_its_approval_and_the_public_ledger(cast, live_ser
     resident.goto(f"{live_server.url}/fund/")
     resident.click(f"[data-fund='{fund.pk}'] a")
     resident.wait_for_selector("[data-ledger]")
-    assert resident.text_content("[data-balance]").strip() == "¥1739.50"
+    assert resident.text_content("[data-balance]").strip() == "¥1,739.50"
     assert "匿名" in resident.text_content("[data-entry='1']")
     body = resident.text_content("body")
     assert "王秀英" not in body and "张敏" not in body
