@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run dev serve test test-fast test-browser lint migrations-check demo messages clean browser-deps
+.PHONY: install run dev serve test test-fast test-browser lint migrations-check demo messages clean browser-deps lock
 
 KEY := var/secret_key
 CARE_KEY := var/care_plan_key
@@ -39,7 +39,7 @@ run: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo --if-empty
 	@echo "Hubiying on http://$(HOST):$(PORT)/ (demo accounts: README; text messages appear in this console)"
-	@export HUBIYING_HTTPS=0 HUBIYING_SMS_CONSOLE_SECRETS=1 HUBIYING_SITE_URL=$${HUBIYING_SITE_URL:-http://$(HOST):$(PORT)}; \
+	@export HUBIYING_HTTPS=0 HUBIYING_SMS_CONSOLE_SECRETS=1 HUBIYING_LOG_FORMAT=text HUBIYING_SITE_URL=$${HUBIYING_SITE_URL:-http://$(HOST):$(PORT)}; \
 	  $(BIN)/python manage.py run_worker & WORKER=$$!; \
 	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn hubiying.wsgi -w 2 -b $(HOST):$(PORT) --log-level warning
@@ -88,6 +88,14 @@ lint: install
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The production lock file: exact versions with their hashes, resolved again from the ranges of
+# requirements.txt (this is the dependency upgrade; commit it after `make test`). The Dockerfile
+# and docs/deploy.md install from it with --require-hashes.
+lock: install
+	$(BIN)/uv pip compile requirements.txt --universal --python-version 3.11 --generate-hashes --upgrade \
+	  --no-header --quiet -o requirements.lock
+	@echo "requirements.lock: $$(grep -c '==' requirements.lock) packages pinned"
 
 # Regenerate translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: install

@@ -29,6 +29,7 @@ from appeals.models import BEFORE_REPLY, Appeal, Status
 from appeals.templatetags.hby import category_name
 from appeals.views.common import MAP_PLACES, PAGE_SIZE, limited, map_config
 from hubiying.paging import CappedPaginator
+from hubiying.replica import reads_replica
 from organisations.models import Node
 from organisations.tree import tree
 
@@ -129,6 +130,7 @@ def _rate(figures: dict, name: str, label: str) -> dict:
             "denominator": r["denominator"]}
 
 
+@reads_replica
 def public_figures(request):
     """/figures/: each county (or city) with its sentence and links to its towns."""
     choice = _summary_on()
@@ -139,6 +141,7 @@ def public_figures(request):
         "places": places, "minutes": CACHE_SECONDS // 60, "requests_on": choice.public_requests})
 
 
+@reads_replica
 def public_figures_node(request, code: str):
     choice = _summary_on()
     node = _public_node(code)
@@ -160,6 +163,7 @@ def public_figures_node(request, code: str):
 
 
 @xframe_options_exempt
+@reads_replica
 def public_figures_embed(request, code: str):
     """The snippet a government site frames: one sentence and a link back."""
     _summary_on()
@@ -169,6 +173,7 @@ def public_figures_embed(request, code: str):
         "url": request.build_absolute_uri(reverse("public_figures_node", args=[node.code]))})
 
 
+@reads_replica
 def public_figures_json(request, code: str):
     """The same sentence and counts for sites that take no frames or scripts (CORS: anyone)."""
     choice = FigureSettings.current()
@@ -277,6 +282,7 @@ def _area_choices() -> list[tuple[str, str]]:
     return [(n.code, "\u2003" * n.path.strip("/").count("/") + n.name) for n in nodes]
 
 
+@reads_replica
 def public_requests(request):
     """/requests/: the recent requests on a map and in a list, by category, state and area."""
     choice = _requests_on()

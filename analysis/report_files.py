@@ -30,6 +30,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from appeals.errors import Forbidden
+from hubiying.replica import reads_replica
 
 from . import access
 from .exports import XLSX, exported_at
@@ -265,6 +266,7 @@ def _period_option(period) -> str:
 
 
 @login_required
+@reads_replica
 def report_page(request):
     if not access.is_reader(request.user):
         raise PermissionDenied

@@ -23,6 +23,7 @@ from appeals.forms import category_label
 from appeals.templatetags.hby import category_name
 from appeals.views.common import PAGE_SIZE
 from hubiying.paging import CappedPaginator
+from hubiying.replica import reads_replica
 from organisations.models import Node
 from organisations.tree import tree, unit_names
 
@@ -91,6 +92,7 @@ def _ranked(rows, rate: str, choice):
 
 
 @login_required
+@reads_replica
 def dashboard(request):
     if not access.is_reader(request.user):
         raise PermissionDenied
@@ -185,6 +187,7 @@ def _loaded_apart(request, name: str, found) -> object:
 
 
 @login_required
+@reads_replica
 def hotspot_places(request):
     """The hotspot map and its table: the places under the scope, by compound or by grid."""
     def found(request, query):
@@ -195,6 +198,7 @@ def hotspot_places(request):
 
 
 @login_required
+@reads_replica
 def frequent_words(request):
     """The most frequent words: each links to the requests whose text has it."""
     return _loaded_apart(request, "words", lambda request, query: {"found": words.frequent_words(query)})
@@ -260,6 +264,7 @@ def scope_choices(user, query: Query) -> list[tuple[str, str]]:
 
 
 @login_required
+@reads_replica
 def requests_behind(request):
     """The requests behind one figure of the dashboard (a count column of their
     facts), newest first, as the person may see them (analysis.request_lists)."""

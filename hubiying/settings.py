@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hubiying.health.HealthMiddleware",  # /healthz, before the host check and the HTTPS redirect
+    "hubiying.requestlog.RequestIdMiddleware",  # X-Request-ID on the answer and on every log line
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,6 +145,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # from tallies of millions PostgreSQL spent 45 ms compiling a 5 ms query (make bench-analysis).
     if not env_bool("DB_JIT", False):
         DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+# A PostgreSQL read replica (streaming replication) for the reports: the
+# dashboards and exports read there (hubiying.replica), everything else the primary.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"), conn_max_age=int(env("DB_CONN_MAX_AGE", "600")), conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["hubiying.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -215,11 +225,19 @@ MAP_CENTER = (44.19, 86.90)  # 呼图壁县
 # Requests whose place cannot be resolved go to this node (default: the first root).
 HUBIYING_DEFAULT_NODE = env("HUBIYING_DEFAULT_NODE")
 
+# Logs go to standard error: one JSON object a line with the request's id in
+# production (HUBIYING_LOG_FORMAT=json, the default without DEBUG), plain text
+# in development and in `make run`'s console (HUBIYING_LOG_FORMAT=text).
+LOG_FORMAT = env("HUBIYING_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_secrets": {"()": "hubiying.logmask.MaskSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]}},
+    "filters": {"mask_secrets": {"()": "hubiying.logmask.MaskSecrets"},
+                "request_id": {"()": "hubiying.requestlog.RequestIdFilter"}},
+    "formatters": {"json": {"()": "hubiying.requestlog.JsonFormatter"},
+                   "text": {"format": "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id", "mask_secrets"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
