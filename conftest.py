@@ -203,6 +203,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sms_at_any_hour(settings):
+    # The quiet hours would hold most messages whenever the suite runs at night in Beijing;
+    # notifications/tests/test_sms_channels.py sets them where it tests them.
+    settings.SMS_QUIET_HOURS = "off"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_reference_data():
     # Reference tables are cached per process; each test starts from its own rows.
     from hubiying.refdata import clear_all

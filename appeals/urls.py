@@ -18,6 +18,7 @@ urlpatterns = [
     path("track/<str:tracking_no>/<str:token>/evaluate/", public.evaluate, name="track_evaluate"),
     path("track/<str:tracking_no>/<str:token>/withdraw/", public.withdraw, name="track_withdraw"),
     path("track/<str:tracking_no>/<str:token>/photos/<str:photo>/", public.track_photo, name="track_photo"),
+    path("track/<str:tracking_no>/<str:token>/sms/", public.track_sms, name="track_sms"),
     # Staff.
     path("login/", work.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

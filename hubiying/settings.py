@@ -291,6 +291,17 @@ HUBIYING_URGE_INTERVAL_MINUTES = int(env("HUBIYING_URGE_INTERVAL_MINUTES", "60")
 # (`make run` and `make dev` set it, so that the demo can be walked).
 SMS_BACKEND = env("SMS_BACKEND", "notifications.sms.ConsoleBackend")
 SMS_CONSOLE_SECRETS = env_bool("HUBIYING_SMS_CONSOLE_SECRETS", False)
+# No text message in these hours (local time) unless it answers what the person is doing right then
+# or concerns an urgent request; "off" sends at any hour.
+SMS_QUIET_HOURS = env("HUBIYING_SMS_QUIET_HOURS", "22:00-07:00")
+# A real provider: SMS_BACKEND=notifications.sms_aliyun.AliyunBackend (阿里云短信) and its account,
+# signature and template ids (notifications/sms_aliyun.py; `manage.py check` says what is missing).
+SMS_ALIYUN_ACCESS_KEY_ID = env("SMS_ALIYUN_ACCESS_KEY_ID")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env("SMS_ALIYUN_ACCESS_KEY_SECRET")
+SMS_ALIYUN_ENDPOINT = env("SMS_ALIYUN_ENDPOINT")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME")
+SMS_TEMPLATE_IDS = env("SMS_TEMPLATE_IDS")  # appeal_received=SMS_480000001,appeal_replied=SMS_480000002,…
+SMS_TIMEOUT = float(env("SMS_TIMEOUT", "5"))
 # Proxies in front of the servers whose X-Forwarded-For is trusted (0: none).
 HUBIYING_PROXY_COUNT = int(env("HUBIYING_PROXY_COUNT", "0"))
 # Per-client limits of the public endpoints: scope -> (uses, seconds).

@@ -31,6 +31,7 @@ class SmsMessage(models.Model):
     class Template(models.TextChoices):
         APPEAL_RECEIVED = "appeal_received", _("request received, with its private link")
         APPEAL_REPLIED = "appeal_replied", _("request replied, with its private link")
+        APPEAL_CLOSED = "appeal_closed", _("request closed, with its private link")
         ONE_TIME_CODE = "one_time_code", _("one-time code")
         EVENT_SIGNED_UP = "event_signed_up", _("event sign-up, with its private link")
         EVENT_WAITING = "event_waiting", _("on an event's waiting list, with the private link")
@@ -48,7 +49,11 @@ class SmsMessage(models.Model):
     params = models.JSONField(_("values"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)  # a worker is sending it
+    # Not before this moment: the end of the quiet hours, or the next try after a failure (back-off).
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Never to be sent, and why (the phone's holder opted out before it went).
+    dropped = models.CharField(_("not sent"), max_length=20, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
     provider_ref = models.CharField(max_length=100, blank=True)
@@ -61,6 +66,21 @@ class SmsMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SmsOptOut(models.Model):
+    """A phone whose holder asked for no more text messages (except the codes they ask for themselves).
+    Kept as the keyed digest of the number (notifications.sms.phone_digest), not the number."""
+
+    phone_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("text-message opt-out")
+        verbose_name_plural = _("text-message opt-outs")
+
+    def __str__(self) -> str:
+        return f"{self.phone_digest[:8]}… {self.created_at:%Y-%m-%d}"
 
 
 class OneTimeCode(models.Model):

@@ -28,7 +28,7 @@ TO_DISPATCHERS = {"submit", "return", "request-extension", "escalate"}
 TO_HANDLERS = {"dispatch", "reopen", "urge", "supervise", "approve-extension", "co-reply", "comment"}
 TO_RESIDENT = {"reply", "reject"}
 # The resident's phone hears of these, with the request's private link.
-SMS_TO_RESIDENT = {"submit", "reply"}
+SMS_TO_RESIDENT = {"submit", "reply", "close"}  # close: by a dispatcher, after a satisfied word, or by the timer
 # Actions that may tell someone; the others' events are born delivered and cost no outbox round.
 MAY_TELL = TO_DISPATCHERS | TO_HANDLERS | TO_RESIDENT | SMS_TO_RESIDENT | {"evaluate", "withdraw"}
 
@@ -107,6 +107,8 @@ def resident_sms(event) -> tuple[str, dict] | None:
         if appeal.replied_at is not None:
             return None  # handled on the spot: the reply's message carries the link
         return SmsMessage.Template.APPEAL_RECEIVED, {"no": appeal.tracking_no, "link": private_url(appeal)}
+    if event.action == "close":
+        return SmsMessage.Template.APPEAL_CLOSED, {"no": appeal.tracking_no, "link": private_url(appeal)}
     return SmsMessage.Template.APPEAL_REPLIED, {"no": appeal.tracking_no, "link": private_url(appeal)}
 
 
@@ -135,7 +137,7 @@ def deliver(event_ids: list[int]) -> int:
         for event in events:
             message = resident_sms(event)
             if message:
-                sms.queue(event.appeal.contact_phone, *message)
+                sms.queue(event.appeal.contact_phone, *message, urgent=event.appeal.urgency == "urgent")
     return len(rows)
 
 

@@ -4,7 +4,12 @@
 (`send_pending`, run by `manage.py run_worker` and `run_timers`) claims each
 with a conditional UPDATE, hands it to the configured backend and records the
 answer, so that a message is sent once even with several workers and is
-retried when the provider fails. The backend is a deployment setting,
+retried with back-off when the provider fails (30 s, 2 min, 10 min, 1 h). No
+message goes out in the quiet hours (SMS_QUIET_HOURS, 22:00–07:00 by default)
+unless it answers what the person is doing right now (their code, the link of
+the request they just sent) or belongs to an urgent request: it waits until the
+hours end. A phone whose holder opted out gets nothing but the codes they ask
+for (`opt_out`, checked again just before sending). The backend is a deployment setting,
 `SMS_BACKEND`: the console backend (development, the demo) writes each
 message to the log; `LocmemBackend` keeps them in `outbox` for tests; a real
 provider's backend implements `send()` the same way.
@@ -13,15 +18,16 @@ provider's backend implements `send()` the same way.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .models import SmsMessage
+from .models import SmsMessage, SmsOptOut
 
 logger = logging.getLogger("hubiying.sms")
 T = SmsMessage.Template
@@ -30,6 +36,7 @@ T = SmsMessage.Template
 SECRET_PARAMS = {
     T.APPEAL_RECEIVED: {"link"},
     T.APPEAL_REPLIED: {"link"},
+    T.APPEAL_CLOSED: {"link"},
     T.ONE_TIME_CODE: {"code"},
     T.EVENT_SIGNED_UP: {"link"},
     T.EVENT_WAITING: {"link"},
@@ -40,7 +47,60 @@ SECRET_PARAMS = {
     T.CARE_MISSED: {"link"},
 }
 MAX_ATTEMPTS = 5
+BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1))
 CLAIM_TIMEOUT = timedelta(minutes=5)  # a worker that died while sending gives the message back
+# Answers to what the person is doing at this moment: sent at any hour.
+IMMEDIATE = {T.ONE_TIME_CODE, T.APPEAL_RECEIVED, T.EVENT_SIGNED_UP, T.EVENT_WAITING, T.VOLUNTEER_LINK}
+# Asked for by the person themselves: sent even to a phone that opted out.
+ALWAYS = {T.ONE_TIME_CODE}
+
+
+class Transient(Exception):
+    """The provider failed this time (no answer, a 5xx, a rate limit): tried again after the back-off."""
+
+
+class Permanent(Exception):
+    """The provider refused what no retry can change (a wrong number, a missing template): given up at once."""
+
+
+def quiet_hours() -> tuple[time, time] | None:
+    """SMS_QUIET_HOURS as (start, end) in local time, e.g. "22:00-07:00"; None when empty or "off"."""
+    text = (settings.SMS_QUIET_HOURS or "").strip()
+    if not text or text.lower() == "off":
+        return None
+    start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    return start, end
+
+
+def quiet_until(now: datetime | None = None) -> datetime | None:
+    """When the quiet hours that `now` falls in end (an aware datetime), or None outside them."""
+    hours = quiet_hours()
+    if hours is None:
+        return None
+    start, end = hours
+    local = timezone.localtime(now or timezone.now())
+    at = local.time()
+    inside = (start <= at or at < end) if start > end else (start <= at < end)
+    if not inside:
+        return None
+    day = local.date() if at < end else local.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, end), local.tzinfo)
+
+
+def phone_digest(phone: str) -> str:
+    return salted_hmac("hubiying.sms.opt_out", phone.strip(), algorithm="sha256").hexdigest()
+
+
+def opted_out(phone: str) -> bool:
+    return SmsOptOut.objects.filter(phone_digest=phone_digest(phone)).exists()
+
+
+def opt_out(phone: str) -> None:
+    SmsOptOut.objects.get_or_create(phone_digest=phone_digest(phone))
+
+
+def opt_in(phone: str) -> None:
+    SmsOptOut.objects.filter(phone_digest=phone_digest(phone)).delete()
 
 
 def render(template: str, params: dict) -> str:
@@ -52,6 +112,8 @@ def render(template: str, params: dict) -> str:
                      "(keep this link to yourself): %(link)s") % params
         elif template == T.APPEAL_REPLIED:
             text = _("Your request %(no)s has a reply. Read it and tell us if you are satisfied: %(link)s") % params
+        elif template == T.APPEAL_CLOSED:
+            text = _("Your request %(no)s is closed. Thank you. What was done: %(link)s") % params
         elif template == T.ONE_TIME_CODE:
             text = _("Your code is %(code)s, valid for %(minutes)s minutes. Do not give it to anyone.") % params
         elif template == T.EVENT_SIGNED_UP:
@@ -85,10 +147,14 @@ def render(template: str, params: dict) -> str:
     return sign + text
 
 
-def queue(phone: str, template: str, params: dict) -> SmsMessage:
-    """A message for the worker to send, written in the caller's transaction."""
+def queue(phone: str, template: str, params: dict, *, urgent: bool = False) -> SmsMessage:
+    """A message for the worker to send, written in the caller's transaction; in the quiet hours it waits
+    for their end unless it is IMMEDIATE or `urgent` (it concerns an urgent request)."""
     render(template, params)  # a wrong template or a missing value fails here, not in the worker
-    return SmsMessage.objects.create(phone=phone, template=template, params=params)
+    due = None if urgent or template in IMMEDIATE else quiet_until()
+    if due is not None and settings.SMS_CONSOLE_SECRETS:  # the demo: say why nothing appears yet
+        logger.warning("SMS %s held until %s (quiet hours)", template, timezone.localtime(due).strftime("%H:%M"))
+    return SmsMessage.objects.create(phone=phone, template=template, params=params, due_at=due)
 
 
 class ConsoleBackend:
@@ -129,7 +195,8 @@ def send_pending(limit: int = 100) -> int:
     """Sends waiting messages; returns how many went out."""
     now = timezone.now()
     waiting = (
-        SmsMessage.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+        SmsMessage.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, dropped="")
+        .filter(Q(due_at__isnull=True) | Q(due_at__lte=now))
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
         .order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
     )
@@ -141,16 +208,21 @@ def send_pending(limit: int = 100) -> int:
         if not claim.update(claimed_at=timezone.now()):
             continue  # another worker has it
         message = SmsMessage.objects.get(pk=pk)
+        if message.template not in ALWAYS and opted_out(message.phone):
+            SmsMessage.objects.filter(pk=pk).update(
+                claimed_at=None, dropped="opted_out", params=_without_secrets(message.template, message.params))
+            continue
         try:
             ref = sender.send(message.phone, message.template, message.params,
                               render(message.template, message.params))
         except Exception as exc:  # noqa: BLE001 — the provider's failure is recorded, the message retried
             logger.warning("SMS %s failed: %s", pk, exc)
-            attempts = message.attempts + 1
+            attempts = MAX_ATTEMPTS if isinstance(exc, Permanent) else message.attempts + 1
             # The last attempt failed: the code or link will never be sent, so it is not kept.
             params = message.params if attempts < MAX_ATTEMPTS else _without_secrets(message.template, message.params)
             SmsMessage.objects.filter(pk=pk).update(
-                claimed_at=None, attempts=attempts, params=params, last_error=str(exc)[:200])
+                claimed_at=None, attempts=attempts, params=params, last_error=str(exc)[:200],
+                due_at=timezone.now() + BACKOFF[min(attempts, len(BACKOFF)) - 1])
             continue
         SmsMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), attempts=message.attempts + 1,
                                                 params=_without_secrets(message.template, message.params),

@@ -10,12 +10,13 @@ resident wrote it and lets them evaluate the reply or withdraw it.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from notifications import sms
 from organisations.access import scopes_of
 from organisations.models import Role
 
@@ -163,6 +164,7 @@ def _track_context(appeal: Appeal, *, resident: bool, **extra) -> dict:
         "may_evaluate": appeal.status in services.TRANSITIONS["evaluate"].sources,
         "may_withdraw": appeal.status in services.TRANSITIONS["withdraw"].sources,
         "has_phone": residents.has_phone(appeal),
+        "sms_opted_out": resident and bool(appeal.contact_phone) and sms.opted_out(appeal.contact_phone),
         "phone_tail": access.phone_tail(appeal.contact_phone),
         "hotline": residents.hotline(),
         # A title the resident typed (one made from the description's start says nothing more).
@@ -181,6 +183,25 @@ def track_private(request, tracking_no: str, token: str):
     appeal = _private(tracking_no, token)
     context = _track_context(appeal, resident=True, photos=list(appeal.photos.select_related("event")))
     return render(request, "public/track.html", context)
+
+
+@require_POST
+def track_sms(request, tracking_no: str, token: str):
+    """The resident, with the private link, stops (or restarts) our text messages to their phone."""
+    too_many = limited(request, "track-act")
+    if too_many:
+        return too_many
+    appeal = _private(tracking_no, token)
+    choice = request.POST.get("choice")
+    if choice not in ("on", "off") or not appeal.contact_phone:
+        return HttpResponseBadRequest(_("Choose whether to get text messages."))
+    if choice == "off":
+        sms.opt_out(appeal.contact_phone)
+        messages.success(request, _("No more text messages will be sent to your phone, except codes you ask for."))
+    else:
+        sms.opt_in(appeal.contact_phone)
+        messages.success(request, _("We will text you again about your requests."))
+    return redirect(reverse("track_private", args=[appeal.tracking_no, token]))
 
 
 def track_photo(request, tracking_no: str, token: str, photo: str):

@@ -2,8 +2,11 @@
 act next (once, never the actor themselves) and into text messages to the
 resident; no page or action delivers anything itself."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from appeals import residents, services
 from appeals.models import AppealEvent, Status
@@ -298,27 +301,41 @@ def test_a_sent_message_keeps_no_secret(cast):
     assert deliver() == (0, 0)  # sent once
 
 
-def test_a_failed_message_is_tried_again_and_sent_once(cast, monkeypatch):
+def later() -> None:
+    """The back-off has passed (the clock, moved by moving the message's time)."""
+    SmsMessage.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_a_failed_message_is_tried_again_after_a_back_off_and_sent_once(cast, monkeypatch):
     cast.submit()
     outbox.deliver_pending()
     monkeypatch.setattr(sms.LocmemBackend, "send", lambda *a, **k: 1 / 0)
     assert sms.send_pending() == 0
     row = SmsMessage.objects.get()
     assert row.sent_at is None and row.attempts == 1 and "division" in row.last_error
+    assert timedelta(seconds=25) < row.due_at - timezone.now() <= timedelta(seconds=30)
     monkeypatch.undo()
+    assert sms.send_pending() == 0  # not before its time, even with the provider back
+    later()
     assert sms.send_pending() == 1
     assert sms.send_pending() == 0
     assert len(sms.outbox) == 1
 
 
-def test_a_message_never_sent_keeps_no_secret_either(cast, monkeypatch):
+def test_a_message_never_sent_waits_longer_each_time_and_keeps_no_secret(cast, monkeypatch):
     cast.submit()
     outbox.deliver_pending()
     monkeypatch.setattr(sms.LocmemBackend, "send", lambda *a, **k: 1 / 0)
+    waits = []
     for _ in range(sms.MAX_ATTEMPTS):
+        later()
         sms.send_pending()
+        waits.append(round((SmsMessage.objects.get().due_at - timezone.now()).total_seconds() / 60, 1))
+    assert waits[:4] == [0.5, 2.0, 10.0, 60.0]
     row = SmsMessage.objects.get()
     assert row.sent_at is None and row.attempts == sms.MAX_ATTEMPTS and row.params["link"] == "***"
+    later()
+    assert sms.send_pending() == 0  # given up
 
 
 @pytest.mark.parametrize("shown", [False, True])
