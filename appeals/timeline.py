@@ -37,6 +37,7 @@ EVENT_LABELS = {
     "merge": gettext_lazy("Merged into another request"),
     "withdraw": gettext_lazy("Withdrawn"),
     "urge": gettext_lazy("Urged"),
+    "remind": gettext_lazy("Reminded: the step's time is running out"),
     "supervise": gettext_lazy("Put under supervision"),
     "note": gettext_lazy("Internal note"),
     "comment": gettext_lazy("The resident added information"),

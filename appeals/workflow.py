@@ -96,6 +96,9 @@ TRANSITIONS: dict[str, Rule] = dict([
     _rule("merge", BEFORE_REPLY, S.MERGED, R.DISPATCHER),
     _rule("withdraw", BEFORE_REPLY, S.WITHDRAWN, R.RESIDENT),
     _rule("urge", BEFORE_REPLY, None, R.SUPERVISOR),
+    # The timers (appeals.timers): a reminder at 75% of a step's time, an urge the working day after it went overdue.
+    _rule("remind", BEFORE_REPLY, None),
+    _rule("urge-overdue", BEFORE_REPLY, None, event="urge"),
     _rule("supervise", OPEN, None, R.SUPERVISOR),
     # The resident adds to their request through an app that proves them (Open311: the client that filed it).
     _rule("comment", OPEN, None),

@@ -25,7 +25,7 @@ R = Role.Name
 
 # action -> who is told
 TO_DISPATCHERS = {"submit", "return", "request-extension", "escalate"}
-TO_HANDLERS = {"dispatch", "reopen", "urge", "supervise", "approve-extension", "co-reply", "comment"}
+TO_HANDLERS = {"dispatch", "reopen", "urge", "remind", "supervise", "approve-extension", "co-reply", "comment"}
 TO_RESIDENT = {"reply", "reject"}
 # The resident's phone hears of these, with the request's private link.
 SMS_TO_RESIDENT = {"submit", "reply", "close"}  # close: by a dispatcher, after a satisfied word, or by the timer
@@ -40,7 +40,7 @@ def may_tell(action: str) -> bool:
 # While a request waits for (re-)dispatch, urging or supervising it, or the resident's comment on
 # it, is the dispatchers' business, not that of the unit that returned it.
 DISPATCH_STAGE = {"submitted", "registered", "returned"}
-TO_HOLDER = {"urge", "supervise", "comment"}
+TO_HOLDER = {"urge", "remind", "supervise", "comment"}
 
 
 class People:

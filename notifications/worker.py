@@ -31,6 +31,8 @@ class Pass:
     exports: int = 0
     care_orders: int = 0  # recurring care plans' orders made
     reminders: int = 0  # volunteers reminded of a care order past its time
+    step_reminders: int = 0  # requests whose step is past 75% of its time: its holders reminded
+    urged: int = 0  # requests overdue since before today: urged by the platform
 
 
 def deliver() -> Pass:
@@ -49,14 +51,17 @@ def exports() -> Pass:
 
 def timers() -> Pass:
     from appeals.services import close_expired_evaluations
+    from appeals.timers import remind_due_soon, urge_overdue
     from care.schedule import make_orders
     from care.services import remind_missed
 
     closed = close_expired_evaluations()
+    reminded_steps, urged = remind_due_soon(), urge_overdue()
     made, reminded = make_orders(), remind_missed()
     # What the timers wrote (a close tells nobody today; a reminder is a text message) goes out in the same pass.
     done = deliver()
     done.closed, done.care_orders, done.reminders = closed, made, reminded
+    done.step_reminders, done.urged = reminded_steps, urged
     return done
 
 
