@@ -5,7 +5,8 @@ Answered by the first middleware, before the host check, the HTTPS redirect,
 sessions and the rest: a balancer probes by IP over plain HTTP, and a health
 check must not need a session table to say the session table is down. It reads
 nothing personal and writes nothing: `SELECT 1` on every configured database,
-and a PING to Redis where one is configured (the shared cache and the broker).
+and a PING to Redis where one is configured: the shared cache (REDIS_URL) and
+Celery's broker (CELERY_BROKER_URL).
 200 when everything answers, 503 with the failing part otherwise.
 """
 
@@ -36,8 +37,7 @@ def check_databases() -> dict[str, str]:
     return found
 
 
-def check_redis() -> str:
-    url = getattr(settings, "REDIS_URL", "")
+def check_redis(url: str) -> str:
     if not url:
         return "not configured"
     import redis
@@ -46,14 +46,16 @@ def check_redis() -> str:
         redis.Redis.from_url(url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT).ping()
         return "ok"
     except redis.RedisError as error:
-        logger.error("health: redis: %s", error)
+        logger.error("health: redis %s: %s", url.rsplit("@", 1)[-1], error)
         return "error"
 
 
 def report() -> tuple[bool, dict]:
-    databases, broker = check_databases(), check_redis()
-    healthy = all(v == "ok" for v in databases.values()) and broker != "error"
-    return healthy, {"status": "ok" if healthy else "error", "database": databases, "redis": broker}
+    databases = check_databases()
+    cache = check_redis(getattr(settings, "REDIS_URL", ""))
+    broker = check_redis(getattr(settings, "CELERY_BROKER_URL", ""))
+    healthy = all(v == "ok" for v in databases.values()) and "error" not in (cache, broker)
+    return healthy, {"status": "ok" if healthy else "error", "database": databases, "cache": cache, "broker": broker}
 
 
 class HealthMiddleware:

@@ -271,6 +271,23 @@ else:
 CACHES["default"]["KEY_PREFIX"] = env("HUBIYING_CACHE_PREFIX") or hashlib.sha1(
     f"{DATABASES['default'].get('HOST', '')}/{DATABASES['default']['NAME']}".encode()).hexdigest()[:10]
 
+# --- Background work on Celery (hubiying/celery.py), where a broker is configured --------------
+# Without CELERY_BROKER_URL the loop of `manage.py run_worker` (started by `make run`) does the same.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task: the task runs again (every task is safe to repeat)
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}  # an unacknowledged task returns after 10 min
+CELERY_TIMEZONE = TIME_ZONE
+# What beat puts on the queue; `expires` drops a run nobody took in time (the next one comes anyway).
+CELERY_BEAT_SCHEDULE = {
+    "deliver": {"task": "hubiying.deliver", "schedule": 2.0, "options": {"expires": 10}},
+    "exports": {"task": "hubiying.exports", "schedule": 5.0, "options": {"expires": 30}},
+    "timers": {"task": "hubiying.timers", "schedule": 60.0, "options": {"expires": 120}},
+}
+
 # --- The platform's own deployment facts ----------------------------------------
 # The address residents reach the site at, for the links sent by SMS.
 HUBIYING_SITE_URL = env("HUBIYING_SITE_URL", "http://127.0.0.1:8000")

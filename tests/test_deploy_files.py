@@ -48,15 +48,17 @@ def test_the_image_installs_the_lock_file_with_its_hashes():
     assert "pip install --require-hashes --no-deps -r requirements.lock" in dockerfile
 
 
-def test_compose_runs_the_app_the_worker_and_a_single_migration_against_postgresql_and_redis():
+def test_compose_runs_the_app_celery_and_a_single_migration_against_postgresql_and_redis():
     import yaml
 
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-    assert set(services) == {"migrate", "app", "worker", "postgres", "redis"}
-    assert services["worker"]["command"] == ["python", "manage.py", "run_worker"]
-    for name in ("app", "worker"):
+    assert set(services) == {"migrate", "app", "worker", "scheduler", "postgres", "redis"}
+    assert services["worker"]["command"][:4] == ["celery", "-A", "hubiying", "worker"]
+    assert services["scheduler"]["command"][:4] == ["celery", "-A", "hubiying", "beat"]
+    for name in ("app", "worker", "scheduler"):
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://") and env["REDIS_URL"] == "redis://redis:6379/0"
+        assert env["CELERY_BROKER_URL"] == "redis://redis:6379/1"
         assert ":?" in env["SECRET_KEY"] and ":?" in env["CARE_PLAN_KEY"]  # no default secret, ever
     assert "/healthz" in (ROOT / "Dockerfile").read_text()

@@ -20,18 +20,22 @@ pytestmark = pytest.mark.django_db
 
 
 def test_health_answers_over_plain_http_for_any_host_and_says_what_it_checked(settings):
-    settings.REDIS_URL = ""
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = ""
     answer = Client(HTTP_HOST="10.0.0.7").get("/healthz")  # a balancer probing by IP, not over HTTPS
     assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
-    assert answer.json() == {"status": "ok", "database": {"default": "ok"}, "redis": "not configured"}
+    assert answer.json() == {"status": "ok", "database": {"default": "ok"}, "cache": "not configured",
+                             "broker": "not configured"}
     assert Client().post("/healthz").status_code == 405
 
 
-def test_health_is_503_when_the_database_or_redis_is_down(settings, monkeypatch):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+def test_health_is_503_when_the_database_the_cache_or_the_broker_is_down(settings, monkeypatch):
+    settings.REDIS_URL, settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0", ""  # nothing listens there
     answer = Client().get("/healthz")
-    assert answer.status_code == 503 and answer.json()["redis"] == "error"
-    settings.REDIS_URL = ""
+    assert answer.status_code == 503 and answer.json()["cache"] == "error"
+    settings.REDIS_URL, settings.CELERY_BROKER_URL = "", "redis://127.0.0.1:1/1"
+    answer = Client().get("/healthz")
+    assert answer.status_code == 503 and answer.json()["broker"] == "error"
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = ""
 
     def broken(alias):
         raise RuntimeError("connection refused")
@@ -47,8 +51,9 @@ def test_health_pings_redis_where_it_is_configured(settings):
         redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=1).ping()
     except redis.RedisError:
         pytest.skip("no Redis on 127.0.0.1:6379 here")
-    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
-    assert Client().get("/healthz").json()["redis"] == "ok"
+    settings.REDIS_URL, settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1"
+    found = Client().get("/healthz").json()
+    assert (found["cache"], found["broker"]) == ("ok", "ok")
 
 
 def test_every_answer_carries_a_request_id_and_keeps_a_proxys(client):
