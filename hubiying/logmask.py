@@ -1,7 +1,8 @@
 """Keeps residents' secrets out of the logs.
 
 The private link of a request (/track/<number>/<token>/) and the token in
-API bodies are as good as the resident's word, and Django logs the paths of
+API bodies are as good as the resident's word (as a new staff member's
+first-login link is as good as their password), and Django logs the paths of
 refused requests ("Not Found: /track/..."). This filter, on every handler,
 replaces such tokens with *** before a record is written (except a record
 marked `secrets_allowed`: the console SMS backend of the demo).
@@ -15,6 +16,8 @@ import re
 _PATTERNS = (
     re.compile(r"(/track/[^/\s]+/)[A-Za-z2-7]{24}(?![A-Za-z0-9])"),
     re.compile(r"""(token["']?\s*[:=]\s*["']?)[A-Za-z2-7]{24}(?![A-Za-z0-9])""", re.IGNORECASE),
+    # A new staff member's first-login link (county_setup.welcome: Django's password-reset token).
+    re.compile(r"(/work/setup/welcome/[^/\s]+/)[0-9a-z]{1,13}-[0-9a-f]{20,64}"),
 )
 
 

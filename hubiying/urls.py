@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("deliberation.urls")),
     path("", include("fund.urls")),
     path("", include("care_plan.urls")),
+    path("", include("county_setup.urls")),
     path("", include("appeals.urls")),
 ]
 

@@ -46,7 +46,11 @@ def exports() -> Pass:
     # Imported here: the notifications app does not depend on analysis at import time.
     from analysis.jobs import run_pending
 
-    return Pass(exports=run_pending())
+    # Large county set-up workbooks (county_setup.jobs) are checked and applied on this thread too,
+    # and counted with the exports.
+    from county_setup.jobs import run_pending as run_setup_imports
+
+    return Pass(exports=run_pending() + run_setup_imports())
 
 
 def timers() -> Pass:

@@ -14,15 +14,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Node, PersonalDataView, Role, Unit
+from .models import LEVEL, Node, PersonalDataView, Role, Unit, placement_problem
 
 admin.site.site_header = _("Hubiying administration")
 admin.site.site_title = _("Hubiying")
 admin.site.index_title = _("Configuration")
-
-# A node sits below a node of a higher level (a compound may hang from a grid
-# or directly from a community).
-LEVEL = {kind: i for i, kind in enumerate(Node.Kind.values)}
 
 
 class NodeForm(forms.ModelForm):
@@ -33,11 +29,9 @@ class NodeForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         kind, parent = data.get("kind"), data.get("parent")
-        if kind and parent and LEVEL[parent.kind] >= LEVEL[kind]:
-            self.add_error("parent", _("A %(kind)s cannot be placed under a %(parent)s.") % {
-                "kind": Node.Kind(kind).label, "parent": parent.get_kind_display()})
-        if kind and not parent and kind != Node.Kind.COUNTY:
-            self.add_error("parent", _("Only a county or city can be at the top of the tree."))
+        problem = placement_problem(kind, parent.kind if parent else None) if kind else None
+        if problem:
+            self.add_error("parent", problem)
         if kind and self.instance.pk:
             lowest = min((LEVEL[c.kind] for c in self.instance.children.all()), default=None)
             if lowest is not None and lowest <= LEVEL[kind]:

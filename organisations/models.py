@@ -73,6 +73,22 @@ class Node(models.Model):
         return other is not None and other.path.startswith(self.path)
 
 
+# A node sits below a node of a higher level (a compound may hang from a grid
+# or directly from a community). The admin's form and the county set-up import
+# both ask `placement_problem`.
+LEVEL = {kind: i for i, kind in enumerate(Node.Kind.values)}
+
+
+def placement_problem(kind: str, parent_kind: str | None) -> str | None:
+    """Why a node of `kind` may not sit under a node of `parent_kind` (None: at the top), or None."""
+    if parent_kind is None:
+        return None if kind == Node.Kind.COUNTY else str(_("Only a county or city can be at the top of the tree."))
+    if LEVEL[parent_kind] >= LEVEL[kind]:
+        return str(_("A %(kind)s cannot be placed under a %(parent)s.") % {
+            "kind": Node.Kind(kind).label, "parent": Node.Kind(parent_kind).label})
+    return None
+
+
 class Unit(models.Model):
     """A handling unit (承办单位): a department, property company, police post,
     partner organisation or a community office."""

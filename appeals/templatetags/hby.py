@@ -61,7 +61,15 @@ def staff_menu(context) -> dict:
         "care": scopes.has(R.COMMUNITY_STAFF, R.ADMIN, R.GRID_WORKER),
         "meals": _counts_meals(user),
         "fund": _reads_funds(user),
+        "setup": _sets_up(user),
     }
+
+
+def _sets_up(user) -> bool:
+    """Administrators and superusers: the county set-up workbook (the county_setup app decides)."""
+    from county_setup.access import may_set_up
+
+    return may_set_up(user)
 
 
 def _reads_figures(user) -> bool:

@@ -250,6 +250,22 @@ def fill(name: str, route: str, cast, target: Appeal, other: Appeal, notificatio
         return [Call("get", url, {}, False, "object"),
                 Call("post", url, {"section": "donation", "amount": "10", "donor_name": "甲", "donor_kind": "shop"},
                      False, "object")]
+    if name in ("setup", "setup_template"):  # county set-up: administrators only (admin is not in ROLES)
+        return [Call("get", "/" + route, {}, False, "open")]
+    if name in ("setup_export", "setup_upload"):
+        return [Call("post", "/" + route, {}, False, "open")]
+    if name in ("setup_job", "setup_job_status", "setup_job_apply", "setup_job_links"):
+        # The admin's own upload (admin is not in ROLES): nobody else sees, applies or downloads it.
+        from county_setup.models import ImportJob
+
+        job = ImportJob.objects.get_or_create(token="s" * 32, defaults={
+            "user": cast.admin, "name": "county.xlsx", "state": ImportJob.State.APPLIED})[0]
+        suffix = {"setup_job": "", "setup_job_status": "status", "setup_job_apply": "apply/",
+                  "setup_job_links": "links.xlsx"}[name]
+        return [Call("post" if name == "setup_job_apply" else "get", f"/work/setup/imports/{job.token}/{suffix}", {},
+                     False, "object")]
+    if name == "setup_welcome":  # public: the first-login link is the proof
+        return [Call("get", "/work/setup/welcome/MQ/no-such-token/", {}, False, "open")]
     if name == "notification_read":
         return [Call("post", f"/work/notifications/{notification.pk}/read/", {}, False, "object")]
     if name == "notification_open":
