@@ -10,11 +10,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .access import mask_name, mask_phone
-from .models import Appeal, AppealEvent, AppealPhoto, Category, CoUnit, Question, TimeLimit
+from .deadlines import FALLBACK, matching_limits
+from .models import Appeal, AppealEvent, AppealPhoto, Category, CoUnit, Question, TimeLimit, Urgency
 
 
 class CategoryForm(forms.ModelForm):
@@ -76,6 +77,29 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_en", "code")
     list_select_related = ("parent",)
     ordering = ("parent__order", "order", "code")
+    readonly_fields = ("time_limits",)
+    fields = ("name", "name_en", "code", "parent", "order", "active", "time_limits")
+
+    @admin.display(description=_("time limits that apply"))
+    def time_limits(self, category: Category):
+        """For each step, normal and urgent: the limit that applies and the row it comes from, with the
+        rows it overrides (so an overlap is visible before a request meets it)."""
+        if not category.pk:
+            return _("Shown once the category is saved.")
+        rows = []
+        for step, step_label in TimeLimit.Step.choices:
+            cells = []
+            for urgency in (Urgency.NORMAL, Urgency.URGENT):
+                found = matching_limits(step, category.pk, category.parent_id, urgency, "")
+                cells.append(_limit_cell(step, found))
+            rows.append((step_label, *cells))
+        head = format_html("<tr><th>{}</th><th>{}</th><th>{}</th></tr>", _("step"), Urgency.NORMAL.label,
+                           Urgency.URGENT.label)
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+        note = _("The most specific row wins: this category over its parent, then the urgency, then the type "
+                 "(a row for one type of request applies to that type only). Rows marked “overridden” also "
+                 "match but lose.")
+        return format_html('<table data-time-limits>{}{}</table><p class="help">{}</p>', head, body, note)
 
     def get_inlines(self, request, obj):
         # Two levels only: subcategories are edited on their first-level category; the questions
@@ -85,6 +109,32 @@ class CategoryAdmin(admin.ModelAdmin):
         if obj.parent_id:
             return [QuestionInline]
         return [SubcategoryInline] + ([] if obj.children.filter(active=True).exists() else [QuestionInline])
+
+
+def _row_source(row: TimeLimit) -> str:
+    parts = [str(row.category) if row.category_id else str(_("every category"))]
+    if row.urgency:
+        parts.append(row.get_urgency_display())
+    if row.appeal_type:
+        parts.append(row.get_appeal_type_display())
+    return " · ".join(parts)
+
+
+def _limit_cell(step: str, found: list[TimeLimit]):
+    if not found:
+        amount, clock = FALLBACK[step]
+        return format_html("<strong>{} {}</strong><br><small>{}</small>", _amount(amount),
+                           TimeLimit.Clock(clock).label, _("the platform's default: no row matches"))
+    winner, *others = found
+    overridden = format_html_join("", "<br><small>{}: {} {} ({})</small>",
+                                  ((_("overridden"), _amount(r.amount), r.get_clock_display(), _row_source(r))
+                                   for r in others))
+    return format_html("<strong>{} {}</strong><br><small>{}</small>{}", _amount(winner.amount),
+                       winner.get_clock_display(), _row_source(winner), overridden)
+
+
+def _amount(value) -> str:
+    return f"{value.normalize():f}"
 
 
 @admin.register(TimeLimit)

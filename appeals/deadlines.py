@@ -62,29 +62,36 @@ class StepDeadline:
     estimated: bool
 
 
-def limit_for(step: str, appeal: Appeal) -> tuple[Decimal, str]:
-    """The most specific TimeLimit row for this step and appeal."""
-    best, best_score = None, -1
-    category_ids = {appeal.category_id, appeal.category.parent_id} - {None}
+def matching_limits(step: str, category_id, parent_id, urgency: str, appeal_type: str) -> list[TimeLimit]:
+    """Every TimeLimit row that applies to such a request, the winner first: the most specific wins
+    (its own category over the parent's, then the urgency, then the type; empty fields match anything)."""
+    scored = []
+    category_ids = {category_id, parent_id} - {None}
     for row in _TIME_LIMITS.get().get(step, []):
         score = 0
         if row.category_id:
             if row.category_id not in category_ids:
                 continue
-            score += 8 if row.category_id == appeal.category_id else 4
+            score += 8 if row.category_id == category_id else 4
         if row.urgency:
-            if row.urgency != appeal.urgency:
+            if row.urgency != urgency:
                 continue
             score += 2
         if row.appeal_type:
-            if row.appeal_type != appeal.type:
+            if row.appeal_type != appeal_type:
                 continue
             score += 1
-        if score > best_score:
-            best, best_score = row, score
-    if best is None:
+        scored.append((score, row))
+    # A tie keeps the first row read, as it always has.
+    return [row for _, row in sorted(scored, key=lambda pair: -pair[0])]
+
+
+def limit_for(step: str, appeal: Appeal) -> tuple[Decimal, str]:
+    """The most specific TimeLimit row for this step and appeal."""
+    rows = matching_limits(step, appeal.category_id, appeal.category.parent_id, appeal.urgency, appeal.type)
+    if not rows:
         return FALLBACK[step]
-    return best.amount, best.clock
+    return rows[0].amount, rows[0].clock
 
 
 def add_time(calendar: WorkCalendar, start: datetime, amount: Decimal, clock: str) -> Deadline:

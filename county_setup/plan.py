@@ -29,14 +29,13 @@ from django.utils.translation import gettext as _
 from appeals.access import mask_phone
 from appeals.intake import PHONE_RE
 from appeals.models import Category, TimeLimit
-from organisations.models import CODE_RE, Node, Role, Unit, placement_problem
+from organisations.models import CODE_RE, Node, Role, Unit, new_code, placement_problem
 
 from .layout import CATEGORIES, LIMITS, NODES, PEOPLE, SETUP_ROLES, UNITS, YES, Column, choice_lookup, label_of, normal
 from .models import StaffPhone
 from .reader import Row, SheetRows
 from .report import CHANGED, CREATED, UNCHANGED, Report
 
-CODE_PREFIX = {Node.Kind.TOWN: "T", Node.Kind.COMMUNITY: "C", Node.Kind.GRID: "G", Node.Kind.COMPOUND: "X"}
 SPLIT = re.compile(r"[,，、;；\s]+")
 USERNAME_RE = re.compile(UnicodeUsernameValidator.regex)
 STAFF = [r.value for r in SETUP_ROLES]
@@ -269,11 +268,7 @@ class Planner:
         return chain[::-1]
 
     def _new_code(self, parent: str, kind: str | None, used: set[str]) -> str:
-        prefix = f"{parent}-{CODE_PREFIX.get(kind, 'N')}"
-        n = 1
-        while f"{prefix}{n}" in used:
-            n += 1
-        return f"{prefix}{n}"
+        return new_code(parent, kind, used)
 
     def _point(self, row: Row) -> tuple[float | None, float | None, bool]:
         values = []

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from organisations.admin import PathPickers
+
 from .models import Item, Meeting, Topic
 
 
@@ -16,7 +18,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(PathPickers, admin.ModelAdmin):
     """Meetings, to look up and correct a title or the publication; the agenda and its decisions are the
     organisers' pages' (every change of an item goes through the services)."""
 

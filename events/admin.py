@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from organisations.admin import PathPickers
+
 from .models import Event, Programme
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(PathPickers, admin.ModelAdmin):
     list_display = ["title", "node", "period", "starts_on"]
     list_filter = ["period"]
     search_fields = ["title", "node__name"]
@@ -12,7 +14,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(PathPickers, admin.ModelAdmin):
     """The events; their sign-ups (names and phones) only on the organisers' pages, masked."""
 
     list_display = ["title", "node", "starts_at", "capacity", "published", "cancelled_at"]

@@ -73,20 +73,35 @@ class Node(models.Model):
         return other is not None and other.path.startswith(self.path)
 
 
-# A node sits below a node of a higher level (a compound may hang from a grid
-# or directly from a community). The admin's form and the county set-up import
-# both ask `placement_problem`.
+# Where a node may sit: a town under a county, a community under a town, a grid
+# under a community, a compound under a grid or directly under its community.
+# The admin's form and the county set-up import both ask `placement_problem`.
 LEVEL = {kind: i for i, kind in enumerate(Node.Kind.values)}
+_K = Node.Kind
+PARENT_KINDS = {_K.TOWN: {_K.COUNTY}, _K.COMMUNITY: {_K.TOWN}, _K.GRID: {_K.COMMUNITY},
+                _K.COMPOUND: {_K.GRID, _K.COMMUNITY}}
+# The letter of a generated code's last part: HTB-Z-HC-G2 is 花城社区's second grid.
+CODE_PREFIX = {_K.TOWN: "T", _K.COMMUNITY: "C", _K.GRID: "G", _K.COMPOUND: "X"}
 
 
 def placement_problem(kind: str, parent_kind: str | None) -> str | None:
     """Why a node of `kind` may not sit under a node of `parent_kind` (None: at the top), or None."""
     if parent_kind is None:
-        return None if kind == Node.Kind.COUNTY else str(_("Only a county or city can be at the top of the tree."))
-    if LEVEL[parent_kind] >= LEVEL[kind]:
-        return str(_("A %(kind)s cannot be placed under a %(parent)s.") % {
-            "kind": Node.Kind(kind).label, "parent": Node.Kind(parent_kind).label})
+        return None if kind == _K.COUNTY else str(_("Only a county or city can be at the top of the tree."))
+    if parent_kind not in PARENT_KINDS.get(kind, set()):
+        allowed = "、".join(str(_K(k).label) for k in sorted(PARENT_KINDS.get(kind, ()), key=LEVEL.get))
+        return str(_("A %(kind)s cannot be placed under a %(parent)s: it belongs under a %(allowed)s.") % {
+            "kind": _K(kind).label, "parent": _K(parent_kind).label, "allowed": allowed or "—"})
     return None
+
+
+def new_code(parent_code: str, kind: str, taken) -> str:
+    """A code for a new node from its parent's: the parent's, the kind's letter and the first free number."""
+    prefix = f"{parent_code}-{CODE_PREFIX.get(kind, 'N')}"
+    n = 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
 
 
 class Unit(models.Model):

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
+from organisations.admin import PathPickers
+
 from .models import Circle, Hours, OnlineService, Place, PlacePhoto, Service, SpecialDay
 
 
@@ -52,7 +54,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(PathPickers, admin.ModelAdmin):
     list_display = ["name", "kind", "node", "address", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "address", "host"]

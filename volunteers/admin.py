@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from organisations.admin import PathPickers
+
 from .models import Skill, Team
 
 
@@ -10,7 +12,7 @@ class SkillAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(PathPickers, admin.ModelAdmin):
     """The teams; their members (names and phones) only on the registry pages, masked."""
 
     list_display = ["name", "node", "place", "active"]

@@ -24,8 +24,44 @@ def _changed(years) -> None:
     schedule_changed.send(sender=CalendarYear, years=sorted(set(years)))
 
 
+def coverage() -> str:
+    """Which years the deadlines know: the package's, the entered ones, and what happens to the others."""
+    from importlib.metadata import version
+
+    today = timezone.localdate()
+    known = [y for y in range(2000, today.year + 4) if package_covers(y)]
+    entered = list(CalendarYear.objects.order_by("year").values_list("year", flat=True))
+    package = (_("the calendar package (chinesecalendar %(version)s) has %(first)d–%(last)d")
+               % {"version": version("chinesecalendar"), "first": known[0], "last": known[-1]}) if known \
+        else _("the calendar package has no year")
+    by_hand = (_("entered here: %(years)s") % {"years": "、".join(str(y) for y in entered)}) if entered \
+        else _("no year entered here")
+    return _("Holidays and adjusted working days: %(package)s; %(by_hand)s. A year in neither counts Monday "
+             "to Friday as working days, and its deadlines are marked as estimated until it is entered.") % {
+        "package": package, "by_hand": by_hand}
+
+
+class CoverageNote:
+    """Both calendar lists say, above the table, which years are known."""
+
+    change_list_template = "admin/workcalendar/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "calendar_coverage": coverage()})
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ("date", "is_workday", "note")
+        help_texts = {"is_workday": _("Ticked: people work that day (an adjusted working day 调休, even on a "
+                                      "weekend). Unticked: a day off (a holiday, even on a weekday): it is not "
+                                      "counted in any time limit.")}
+
+
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(CoverageNote, admin.ModelAdmin):
+    form = CalendarDayForm
     list_display = ("date", "weekday", "is_workday", "note")
     list_filter = ("is_workday",)
     search_fields = ("note",)
@@ -134,7 +170,7 @@ class CalendarYearForm(forms.ModelForm):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(CoverageNote, admin.ModelAdmin):
     """Mark a year as entered once all its holidays and adjusted working days
     are in; until then its deadlines are computed on weekdays and flagged as
     estimated. What the calendar package knows of a year always stays."""

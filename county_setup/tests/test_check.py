@@ -48,7 +48,7 @@ def test_a_dry_run_reports_each_broken_row_and_writes_nothing(cast):
     expected = [
         ("nodes", 3, "编码", "与第 2 行编码重复。"),
         ("nodes", 4, "上级编码", "本表和系统中都没有编码为 NOPE 的节点。"),
-        ("nodes", 5, "上级编码", "“镇/街道”不能放在“镇/街道”下面，请重新选择上级。"),
+        ("nodes", 5, "上级编码", "“镇/街道”不能放在“镇/街道”下面，应放在“县/市”下面。"),
         ("nodes", 6, "编码", "编码最多 40 个字符，只能用字母、数字、“-”或“_”。"),
         ("nodes", 7, "经度", "纬度和经度须同时填写或同时留空。"),
         ("units", 2, "辖区（节点编码）", "本表和系统中都没有编码为 NOWHERE 的节点。"),
@@ -106,7 +106,8 @@ def test_a_sheet_without_a_required_column_is_refused(cast):
 
 
 def test_a_node_whose_children_would_sit_too_high_is_refused(cast):
-    data = book(nodes=[{"code": "HTB-Z-HC", "name": "花城社区", "kind": "grid", "parent": "HTB-Z"}])
+    # A grid may sit under a community, but 花城社区's own grids would then sit beside it.
+    data = book(nodes=[{"code": "HTB-Z-HC", "name": "花城社区", "kind": "grid", "parent": "CJ-YA-BJ"}])
     before = snapshot()
     refused = lines_of(run(data).report, "refused")
     assert refused == [("nodes", 2, "层级", "这个节点下有同级或更高级别的下级节点，请先把它们移走。")]
