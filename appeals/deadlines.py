@@ -30,6 +30,15 @@ HANDLING = {Status.SIGNED, Status.IN_PROGRESS}
 
 MAX_EXTENSIONS = 3
 MAX_EXTENSION_DAYS = 3
+
+
+def extension_limit_message() -> str:
+    """Why a longer extension is refused (the form, the API and the service say the same)."""
+    from django.utils.translation import gettext as _
+
+    return _("An extension is 1 to %(n)d working days at a time, at most %(times)d times for a request: a "
+             "request that needs longer goes back to the dispatcher (return it), who can re-dispatch it or "
+             "have it supervised.") % {"n": MAX_EXTENSION_DAYS, "times": MAX_EXTENSIONS}
 ESCALATE_AFTER_REOPENS = 3
 WARN_FRACTION = Decimal("0.75")
 

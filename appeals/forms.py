@@ -397,9 +397,18 @@ class DispatchForm(ActionForm):
 
 
 class ExtensionRequestForm(ActionForm):
-    days = forms.IntegerField(label=_("Extra working days"), required=False, min_value=1, max_value=3, initial=1)
+    days = forms.IntegerField(label=_("Extra working days"), required=False, initial=1,
+                              help_text=_("1 to 3 working days."))
     reason = _reason()
     MARKED = ("days", "reason")
+
+    def clean_days(self):
+        from .deadlines import MAX_EXTENSION_DAYS, extension_limit_message
+
+        days = self.cleaned_data.get("days")
+        if days is not None and not 1 <= days <= MAX_EXTENSION_DAYS:
+            raise forms.ValidationError(extension_limit_message())
+        return days
 
 
 class ExtensionDecisionForm(ActionForm):

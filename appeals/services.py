@@ -233,8 +233,7 @@ def request_extension(appeal: Appeal, *, actor, days, reason: str) -> Appeal:
     appeal, role = load(appeal, actor, "request-extension")
     days = _whole_number(days)
     if not 1 <= days <= deadlines.MAX_EXTENSION_DAYS:
-        raise Invalid(_("An extension is 1 to %(n)d working days.") % {"n": deadlines.MAX_EXTENSION_DAYS},
-                      field="days")
+        raise Invalid(deadlines.extension_limit_message(), field="days")
     reason = text(reason, "reason", _("the reason"), max_length=REASON)
     commit(appeal, actor, "request-extension", role=role, note=reason, public=False,
            changes={"pending_extension_days": days, "pending_extension_reason": reason}, data={"days": days})

@@ -105,3 +105,14 @@ def test_the_residents_account_name_is_not_shown_to_staff(as_user, cast):
     body = page(as_user(cast.handler), appeal).content.decode()
     assert "the resident" in body
     assert "— resident<" not in body and ">resident<" not in body
+
+
+def test_an_extension_of_twenty_days_is_refused_with_why_and_what_to_do_instead(as_user, cast):
+    appeal = cast.appeal_in("signed")
+    handler = as_user(cast.handler)
+    answer = handler.post(reverse("appeal_action", args=[appeal.pk, "request-extension"]),
+                          {"days": "20", "reason": "需要更换整台电梯"}, secure=True, follow=True)
+    text = answer.content.decode()
+    assert "每次延期 1 至 3 个工作日，每件诉求最多延期 3 次：需要更长时间的，请退回调度员" in text
+    appeal.refresh_from_db()
+    assert appeal.pending_extension_days is None
