@@ -113,6 +113,7 @@ def test_an_extension_of_twenty_days_is_refused_with_why_and_what_to_do_instead(
     answer = handler.post(reverse("appeal_action", args=[appeal.pk, "request-extension"]),
                           {"days": "20", "reason": "需要更换整台电梯"}, secure=True, follow=True)
     text = answer.content.decode()
-    assert "每次延期 1 至 3 个工作日，每件诉求最多延期 3 次：需要更长时间的，请退回调度员" in text
+    assert "An extension is 1 to 3 working days at a time, at most 3 times for a request: a request that needs " \
+           "longer goes back to the dispatcher" in text.replace("\n", " ")
     appeal.refresh_from_db()
     assert appeal.pending_extension_days is None
