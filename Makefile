@@ -141,6 +141,15 @@ chaos: install
 # The nearest service places at 10,000 places and the 15-minute circle's coverage, on SQLite
 # and PostgreSQL: server time against the goals (20 ms, 1 s). See bench/README.md.
 # Extra options: make bench-places PLACES_ARGS="--db sqlite --repeat 50 --keep".
+# Several servers and workers (a few minutes): two gunicorn servers, two Celery workers and a beat
+# against one PostgreSQL and one Redis; intake through both, a worker killed mid-delivery; prints
+# the counts (nothing lost, nothing sent twice, every due reminder sent). See bench/cluster.py.
+# Extra options: make cluster CLUSTER_ARGS="--seconds 20 --threads 4".
+.PHONY: cluster
+cluster: install
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || (command -v redis-server >/dev/null && redis-server --daemonize yes --save "" >/dev/null)
+	$(BIN)/python -m bench.cluster $(CLUSTER_ARGS)
+
 .PHONY: bench-places
 bench-places: install
 	$(BIN)/python -m bench.places $(PLACES_ARGS)

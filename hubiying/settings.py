@@ -286,7 +286,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "deliver": {"task": "hubiying.deliver", "schedule": 2.0, "options": {"expires": 10}},
     "exports": {"task": "hubiying.exports", "schedule": 5.0, "options": {"expires": 30}},
-    "timers": {"task": "hubiying.timers", "schedule": 60.0, "options": {"expires": 120}},
+    "timers": {"task": "hubiying.timers", "schedule": float(env("HUBIYING_TIMERS_SECONDS", "60")),
+               "options": {"expires": 120}},
 }
 
 # --- The platform's own deployment facts ----------------------------------------
@@ -320,6 +321,8 @@ SMS_ALIYUN_ENDPOINT = env("SMS_ALIYUN_ENDPOINT")
 SMS_SIGN_NAME = env("SMS_SIGN_NAME")
 SMS_TEMPLATE_IDS = env("SMS_TEMPLATE_IDS")  # appeal_received=SMS_480000001,appeal_replied=SMS_480000002,…
 SMS_TIMEOUT = float(env("SMS_TIMEOUT", "5"))
+# A message a worker claimed and never finished (it died) is given back after this many seconds.
+SMS_CLAIM_TIMEOUT_SECONDS = int(env("SMS_CLAIM_TIMEOUT_SECONDS", "300"))
 # Proxies in front of the servers whose X-Forwarded-For is trusted (0: none).
 HUBIYING_PROXY_COUNT = int(env("HUBIYING_PROXY_COUNT", "0"))
 # Per-client limits of the public endpoints: scope -> (uses, seconds).

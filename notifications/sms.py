@@ -48,7 +48,11 @@ SECRET_PARAMS = {
 }
 MAX_ATTEMPTS = 5
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1))
-CLAIM_TIMEOUT = timedelta(minutes=5)  # a worker that died while sending gives the message back
+
+def claim_timeout() -> timedelta:
+    """How long a claimed message stays with its worker before another may take it (the first died)."""
+    return timedelta(seconds=getattr(settings, "SMS_CLAIM_TIMEOUT_SECONDS", 300))
+
 # Answers to what the person is doing at this moment: sent at any hour.
 IMMEDIATE = {T.ONE_TIME_CODE, T.APPEAL_RECEIVED, T.EVENT_SIGNED_UP, T.EVENT_WAITING, T.VOLUNTEER_LINK}
 # Asked for by the person themselves: sent even to a phone that opted out.
@@ -197,14 +201,14 @@ def send_pending(limit: int = 100) -> int:
     waiting = (
         SmsMessage.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, dropped="")
         .filter(Q(due_at__isnull=True) | Q(due_at__lte=now))
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
         .order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
     )
     sender = backend()
     sent = 0
     for pk in list(waiting):
         claim = SmsMessage.objects.filter(pk=pk, sent_at__isnull=True).filter(
-            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
         if not claim.update(claimed_at=timezone.now()):
             continue  # another worker has it
         message = SmsMessage.objects.get(pk=pk)
