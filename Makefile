@@ -141,6 +141,13 @@ chaos: install
 # The nearest service places at 10,000 places and the 15-minute circle's coverage, on SQLite
 # and PostgreSQL: server time against the goals (20 ms, 1 s). See bench/README.md.
 # Extra options: make bench-places PLACES_ARGS="--db sqlite --repeat 50 --keep".
+# The background work's figures on PostgreSQL: one timer sweep over 1M generated requests and the
+# notification throughput (console SMS backend). See bench/timers.py.
+# Extra options: make bench-timers TIMERS_ARGS="--appeals 200000".
+.PHONY: bench-timers
+bench-timers: install
+	$(BIN)/python -m bench.timers $(TIMERS_ARGS)
+
 # Several servers and workers (a few minutes): two gunicorn servers, two Celery workers and a beat
 # against one PostgreSQL and one Redis; intake through both, a worker killed mid-delivery; prints
 # the counts (nothing lost, nothing sent twice, every due reminder sent). See bench/cluster.py.

@@ -130,7 +130,7 @@ class Cluster(Bench):
         log(f"two application servers on {self.ports}")
 
     def start_worker(self, name: str) -> None:
-        cmd = [str(VENV_BIN / "celery"), "-A", "hubiying", "worker", "--concurrency", "2", "-n", f"{name}@%h",
+        cmd = [str(VENV_BIN / "celery"), "-A", "hubiying", "-q", "worker", "--concurrency", "2", "-n", f"{name}@%h",
                "--loglevel", "warning", "--without-gossip", "--without-mingle"]
         self.workers[name] = subprocess.Popen(cmd, cwd=ROOT, env=self.env, start_new_session=True)
 
@@ -139,7 +139,7 @@ class Cluster(Bench):
             self.start_worker(name)
         schedule = RESULTS / "cluster-beat.tmp"
         schedule.unlink(missing_ok=True)
-        self.beat = subprocess.Popen([str(VENV_BIN / "celery"), "-A", "hubiying", "beat", "--loglevel", "warning",
+        self.beat = subprocess.Popen([str(VENV_BIN / "celery"), "-A", "hubiying", "-q", "beat", "--loglevel", "warning",
                                       "--schedule", str(schedule)], cwd=ROOT, env=self.env, start_new_session=True)
         log("two Celery workers (w1, w2; two processes each) and one beat")
 
