@@ -95,7 +95,10 @@ class Timers(Bench):
         appeals = self.sql("SELECT count(*) FROM appeals_appeal")[0][0]
         events = self.sql("SELECT count(*) FROM appeals_appealevent")[0][0]
         log(f"{appeals:,} requests, {events:,} timeline events")
-        self.sql("ANALYZE")
+        import psycopg
+
+        with psycopg.connect(self.db_url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
         log("one timer sweep, twice")
         sweep = self.shell(SWEEP)
         log(f"delivering {self.opts.deliveries} submissions' events again")
