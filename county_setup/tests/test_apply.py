@@ -126,3 +126,20 @@ def test_an_administrator_sets_up_only_their_own_area(cast, county_admin):
     assert ("nodes", 2, "编码", "此节点不在您的管辖范围内。") in refused
     assert ("people", 2, "承办单位编码", "此范围不在您的管辖范围内。") in refused
     assert snapshot() == before
+
+
+FULL = {"towns": 15, "communities": 200, "grids": 1500, "units": 300, "people": 3000}
+
+
+def test_a_county_of_fifteen_towns_and_three_thousand_people_imports_and_again_changes_nothing(cast):
+    """The size the issue names (bench/setup_import.py times it: about a second here)."""
+    data = county_workbook(**FULL)
+    total = sum(len(v) for v in county_rows(**FULL).values())
+    first = run(data)
+    assert first.applied and first.report["counts"]["totals"] == {**ZERO, "created": total}
+    assert Node.objects.filter(code__startswith="GEN", kind="grid").count() == 1500
+    assert get_user_model().objects.filter(username__startswith="gen_p").count() == 3000
+    before = snapshot()
+    again = run(data)
+    assert again.report["counts"]["totals"] == {**ZERO, "unchanged": total}
+    assert snapshot() == before
