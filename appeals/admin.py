@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import mask_name, mask_phone
 from .deadlines import FALLBACK, matching_limits
-from .models import Appeal, AppealEvent, AppealPhoto, Category, CoUnit, Question, TimeLimit, Urgency
+from .models import Appeal, AppealEvent, AppealPhoto, Category, CoUnit, Question, Status, TimeLimit, Urgency
 
 
 class CategoryForm(forms.ModelForm):
@@ -165,10 +165,25 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EventInline(ReadOnlyInline):
     model = AppealEvent
-    fields = ("at", "action", "from_status", "to_status", "actor", "actor_unit", "note", "public", "notified_at")
+    fields = ("at", "what", "moved", "actor", "actor_unit", "note", "public", "notified_at")
     ordering = ("at", "id")
     verbose_name = _("timeline event")
     verbose_name_plural = _("timeline")
+
+    @admin.display(description=_("action"))
+    def what(self, event: AppealEvent) -> str:
+        """The action named as on the timeline (派单, 签收…), not its code."""
+        from .timeline import label
+
+        return label(event.action)
+
+    @admin.display(description=_("status"))
+    def moved(self, event: AppealEvent) -> str:
+        def name(value):
+            return str(Status(value).label) if value in Status.values else (value or "—")
+
+        return name(event.to_status) if event.from_status == event.to_status \
+            else f"{name(event.from_status)} → {name(event.to_status)}"
 
 
 class PhotoInline(ReadOnlyInline):

@@ -178,8 +178,10 @@ def test_a_request_page_is_read_only_with_its_timeline_and_a_masked_phone(admin_
     page = admin_client.get(admin_url(Appeal, "change", appeal.pk)).content.decode()
     assert appeal.tracking_no in page
     assert 'name="_save"' not in page  # no save button: nothing can be changed here
-    for action in ("submit", "register", "dispatch", "sign", "start"):  # the timeline, read-only
+    # The timeline, read-only, its actions named as on the timeline (the page is in English here).
+    for action in ("Submitted", "Registered", "Dispatched", "Signed for", "Handling started"):
         assert f"<p>{action}</p>" in page
+    assert "<p>Dispatched → Signed for</p>" in page
     assert "138****2345" in page
     assert "13899912345" not in page
 
