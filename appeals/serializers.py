@@ -22,7 +22,7 @@ from rest_framework.utils import html
 
 from organisations.models import Role, Unit
 
-from . import access, intake, questions, services, timeline
+from . import access, intake, questions, services, suggestions, timeline
 from .models import Appeal, AppealType, EvaluationChannel, Question, Status, Urgency
 from .photos import MAX_PHOTOS
 
@@ -469,6 +469,29 @@ class AnswerSerializer(serializers.Serializer):
     answer = serializers.CharField()
 
 
+class _SuggestedCategory(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class _SuggestedUnit(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    """按责交办, assisted: a category and a handling unit proposed for dispatch (made by the routing app)."""
+
+    category = _SuggestedCategory()
+    unit = _SuggestedUnit(allow_null=True, help_text="The proposed lead unit; null when the history knows none.")
+    co_units = _SuggestedUnit(many=True)
+    confidence = serializers.FloatField(min_value=0, max_value=1,
+                                        help_text="1 for a routing rule; the classifier's probability otherwise.")
+    words = serializers.ListField(child=serializers.CharField(),
+                                  help_text="The words of the text that drove the classifier (empty for a rule).")
+    source = serializers.ChoiceField(choices=[("rule", "a routing rule"), ("model", "the classifier")])
+
+
 class AppealDetailSerializer(serializers.Serializer):
     """One request as the viewer may see it."""
 
@@ -506,6 +529,14 @@ class AppealDetailSerializer(serializers.Serializer):
     allowed_actions = serializers.SerializerMethodField(
         help_text="The actions the viewer may take now: POST /api/v1/appeals/{id}/{action}."
     )
+    suggestion = serializers.SerializerMethodField(
+        help_text="For a viewer who may dispatch the request now: the proposed category and handling unit "
+                  "(routing rules first, else the classifier); null otherwise or when nothing is proposed."
+    )
+
+    @extend_schema_field(SuggestionSerializer(allow_null=True))
+    def get_suggestion(self, appeal):
+        return suggestions.for_viewer(self.context["request"].user, appeal)
 
     @extend_schema_field(AnswerSerializer(many=True))
     def get_answers(self, appeal):

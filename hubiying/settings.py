@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "deliberation",  # topics, meetings (恳谈日, 议事会, 有事E起商量), minutes, decisions, requests made of them
     "fund",  # the community micro-fund (社区微基金): a double-entry ledger, public, never edited
     "care_plan",  # one person, one plan (一人一案) for disabled residents: registry, visits, plans, services
+    "routing",  # 按责交办, assisted: routing rules, the text classifier, similar requests
     "county_setup",  # a county sets itself up from Excel: template, dry run, import, export
     "demo",  # the demo county: depends on everything above, nothing depends on it
 ]

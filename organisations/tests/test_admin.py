@@ -24,6 +24,7 @@ from open311.models import ApiClient
 from organisations.models import Node, PersonalDataView, Role
 from places.models import Circle, PlacePhoto, SpecialDay
 from places.tests.spots import make_spots
+from routing.models import Correction, Rule
 from volunteers.models import Team
 from workcalendar.models import CalendarDay, CalendarYear
 
@@ -59,6 +60,8 @@ def world(cast):
     Project.objects.create(fund=fund, title="邻里广场改造")
     ledger.post(fund, "donation", "100.00", by=cast.admin, on=fund.opened_on, purpose="捐入微基金",
                 donor_name="鑫源超市", donor_kind="shop")
+    rule = Rule.objects.create(category=appeal.category, area=cast.community, unit=cast.community_unit)
+    Correction.objects.create(appeal=appeal, category=rule.category, unit=rule.unit, actor=cast.dispatcher)
     cast.appeal = appeal
     return cast
 
