@@ -21,13 +21,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from appeals.errors import ActionError, Forbidden
 from hubiying import replica
+from hubiying.jobs import claim_oldest
 
 from . import access
 from .models import ExportJob
@@ -87,18 +87,7 @@ def run_pending(limit: int = 1) -> int:
 
 def _claim() -> ExportJob | None:
     """Takes the oldest queued job, so that no other worker runs it too."""
-    queued = ExportJob.objects.filter(state=State.QUEUED).order_by("created_at", "pk")
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            job = queued.select_for_update(skip_locked=True).first()
-            if job is not None:
-                job.state = State.RUNNING
-                job.save(update_fields=["state"])
-            return job
-    for pk in queued.values_list("pk", flat=True)[:5]:
-        if ExportJob.objects.filter(pk=pk, state=State.QUEUED).update(state=State.RUNNING):
-            return ExportJob.objects.get(pk=pk)
-    return None
+    return claim_oldest(ExportJob, queued=State.QUEUED, running=State.RUNNING)
 
 
 def _run(job: ExportJob) -> None:

@@ -21,10 +21,11 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from hubiying.jobs import claim_oldest
 
 from . import access, reader
 from .apply import import_workbook
@@ -107,18 +108,7 @@ def run_pending(limit: int = 1) -> int:
 
 
 def _claim() -> ImportJob | None:
-    queued = ImportJob.objects.filter(state=State.QUEUED).order_by("created_at", "pk")
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            job = queued.select_for_update(skip_locked=True).first()
-            if job is not None:
-                job.state, job.started_at = State.RUNNING, timezone.now()
-                job.save(update_fields=["state", "started_at"])
-            return job
-    for pk in queued.values_list("pk", flat=True)[:5]:
-        if ImportJob.objects.filter(pk=pk, state=State.QUEUED).update(state=State.RUNNING, started_at=timezone.now()):
-            return ImportJob.objects.get(pk=pk)
-    return None
+    return claim_oldest(ImportJob, queued=State.QUEUED, running=State.RUNNING, started_at=timezone.now())
 
 
 def _run(job: ImportJob) -> None:
