@@ -474,17 +474,12 @@ class _SuggestedCategory(serializers.Serializer):
     name = serializers.CharField()
 
 
-class _SuggestedUnit(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
 class SuggestionSerializer(serializers.Serializer):
     """按责交办, assisted: a category and a handling unit proposed for dispatch (made by the routing app)."""
 
     category = _SuggestedCategory()
-    unit = _SuggestedUnit(allow_null=True, help_text="The proposed lead unit; null when the history knows none.")
-    co_units = _SuggestedUnit(many=True)
+    unit = UnitRefSerializer(allow_null=True, help_text="The proposed lead unit; null when the history knows none.")
+    co_units = UnitRefSerializer(many=True)
     confidence = serializers.FloatField(min_value=0, max_value=1,
                                         help_text="1 for a routing rule; the classifier's probability otherwise.")
     words = serializers.ListField(child=serializers.CharField(),

@@ -73,13 +73,19 @@ def _nodes(plan: Plan) -> None:
         node.parent = Node.objects.get(pk=pk_of[change["parent"]])
         node.save()  # moves the subtree and every copy of its paths
     _create_nodes(plan, pk_of)
-    simple = [c for c in plan.nodes_changed if c["fields"]]
-    if simple:
-        nodes = Node.objects.in_bulk([c["pk"] for c in simple])
-        for change in simple:
-            for name, value in change["fields"].items():
-                setattr(nodes[change["pk"]], name, value)
-        Node.objects.bulk_update(list(nodes.values()), ["name", "kind", "lat", "lng"], batch_size=BATCH)
+    _update_in_bulk(Node, plan.nodes_changed, ["name", "kind", "lat", "lng"])
+
+
+def _update_in_bulk(model, changes: list[dict], fields: list[str]) -> None:
+    """The plan's changed rows of `model` ({"pk", "fields": {name: value}}), written in batches."""
+    changed = [c for c in changes if c["fields"]]
+    if not changed:
+        return
+    rows = model.objects.in_bulk([c["pk"] for c in changed])
+    for change in changed:
+        for name, value in change["fields"].items():
+            setattr(rows[change["pk"]], name, value)
+    model.objects.bulk_update(list(rows.values()), fields, batch_size=BATCH)
 
 
 def _create_nodes(plan: Plan, pk_of: dict[str, int], until: str | None = None) -> None:
@@ -112,13 +118,7 @@ def _units(plan: Plan) -> None:
     made = Unit.objects.bulk_create([Unit(code=u["code"], name=u["name"], kind=u["kind"], phone=u["phone"],
                                           active=u["active"]) for u in plan.units_new], batch_size=BATCH)
     served = {unit.pk: new["jurisdiction"] for unit, new in zip(made, plan.units_new, strict=True)}
-    changed = [c for c in plan.units_changed if c["fields"]]
-    if changed:
-        units = Unit.objects.in_bulk([c["pk"] for c in changed])
-        for change in changed:
-            for name, value in change["fields"].items():
-                setattr(units[change["pk"]], name, value)
-        Unit.objects.bulk_update(list(units.values()), ["name", "kind", "phone", "active"], batch_size=BATCH)
+    _update_in_bulk(Unit, plan.units_changed, ["name", "kind", "phone", "active"])
     moved = {c["pk"]: c["jurisdiction"] for c in plan.units_changed if c["jurisdiction"] is not None}
     through = Unit.jurisdiction.through
     through.objects.filter(unit_id__in=list(moved)).delete()
