@@ -7,14 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-_provider: Callable | None = None
+_one: Callable | None = None
+_rows: Callable | None = None
 
 
-def register(provider: Callable) -> None:
-    """provider(user, appeal) -> the suggestion as the API shows it (a dict), or None."""
-    global _provider
-    _provider = provider
+def register(one: Callable, rows: Callable | None = None) -> None:
+    """one(user, appeal) -> the suggestion as the API shows it (a dict) or None; rows(user, appeals) ->
+    {appeal id: a short suggestion for a queue row} (kept ahead, one query for a page)."""
+    global _one, _rows
+    _one, _rows = one, rows
 
 
 def for_viewer(user, appeal) -> dict | None:
-    return _provider(user, appeal) if _provider else None
+    return _one(user, appeal) if _one else None
+
+
+def for_rows(user, appeals) -> dict[int, dict]:
+    return _rows(user, appeals) if _rows else {}

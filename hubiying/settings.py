@@ -289,6 +289,8 @@ CELERY_BEAT_SCHEDULE = {
     "exports": {"task": "hubiying.exports", "schedule": 5.0, "options": {"expires": 30}},
     "timers": {"task": "hubiying.timers", "schedule": float(env("HUBIYING_TIMERS_SECONDS", "60")),
                "options": {"expires": 120}},
+    # The classifier learns the day's dispatches once a day (without a broker: cron `manage.py train_classifier`).
+    "retrain": {"task": "hubiying.retrain", "schedule": 86400.0, "options": {"expires": 3600}},
 }
 
 # --- The platform's own deployment facts ----------------------------------------

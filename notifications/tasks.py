@@ -22,6 +22,21 @@ def timers() -> dict:
     return asdict(worker.timers())
 
 
+@app.task(name="hubiying.retrain")
+def retrain() -> str:
+    """The category classifier trained again from the dispatch history (routing), swapped in by its file."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    try:
+        call_command("train_classifier", stdout=out)
+    except CommandError as refused:  # too few dispatched requests yet: the next run tries again
+        return str(refused)
+    return out.getvalue().strip()
+
+
 @app.task(name="hubiying.exports")
 def exports() -> dict:
     """The long Excel exports waiting for a worker."""

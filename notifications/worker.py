@@ -33,11 +33,15 @@ class Pass:
     reminders: int = 0  # volunteers reminded of a care order past its time
     step_reminders: int = 0  # requests whose step is past 75% of its time: its holders reminded
     urged: int = 0  # requests overdue since before today: urged by the platform
+    proposals: int = 0  # requests waiting for dispatch given their suggestion (routing)
 
 
 def deliver() -> Pass:
     made, sent = outbox.drain()
-    return Pass(notifications=made, messages=sent)
+    # The dispatch suggestions of new requests, kept for the dispatchers' queue (the routing app).
+    from routing.proposals import make_pending
+
+    return Pass(notifications=made, messages=sent, proposals=make_pending())
 
 
 def exports() -> Pass:

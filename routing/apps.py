@@ -10,6 +10,10 @@ class RoutingConfig(AppConfig):
         # The request's API asks appeals.suggestions; this app answers (appeals depends on nothing above it).
         from appeals import suggestions
 
+        from .proposals import for_rows
         from .serializers import suggestion_for
 
-        suggestions.register(suggestion_for)
+        suggestions.register(suggestion_for, for_rows)
+        from . import signals
+
+        signals.connect()

@@ -107,3 +107,21 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id}: {self.proposed_category} → {self.category}"
+
+
+class Proposal(models.Model):
+    """The suggestion for a request waiting for dispatch, made once by the worker
+    (routing.proposals) so that a queue of them reads it with one query and intake
+    never waits for the classifier."""
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    co_unit_ids = models.JSONField(default=list, blank=True)
+    confidence = models.FloatField()
+    words = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=8)
+    made_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: {self.category_id} → {self.unit_id} ({self.confidence:.2f})"

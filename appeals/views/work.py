@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisations.access import path_q, scopes_of
+from organisations.access import dispatchable_units, path_q, scopes_of
 from organisations.models import Role
 from organisations.tree import forget as forget_places
 from organisations.tree import tree, unit_names
 
-from .. import access, intake, photos, questions, search, services
+from .. import access, intake, photos, questions, search, services, suggestions
 from ..access import contact_for, may_see_contact, visible_appeals
 from ..catalogue import catalogue
 from ..catalogue import forget as forget_categories
@@ -202,7 +202,7 @@ def workbench(request):
     if not any(filters.values()):
         rows = Counted(rows, current.count)  # the tab's count is this queryset's: no second COUNT
     page = page_of(request, rows)
-    _prepare_rows(page.object_list, now)
+    _prepare_rows(page.object_list, now, user)
     queue = {"queues": queues, "current": current, "rows": page.object_list, "filters": filters,
              "categories": _category_filter_choices(), "statuses": S.choices, "t": _words(page.paginator.count)}
     return render(request, "work/workbench.html", {"page": page, "queues": queues, "current": current,
@@ -216,7 +216,8 @@ def _words(count: int) -> dict:
         "category": _("Category"), "all_categories": _("All categories"), "status": _("Status"),
         "all_states": _("All states"), "filter": _("Filter"), "tracking_no": _("Tracking number"),
         "title": _("Title"), "place": _("Place"), "due": _("Due"), "urgent": _("Urgent"), "overdue": _("Overdue"),
-        "due_soon": _("Due soon"), "nothing": _("Nothing here."),
+        "due_soon": _("Due soon"), "nothing": _("Nothing here."), "suggested": _("Suggested:"),
+        "suggested_help": _("Proposed for dispatch (routing rules, else the text classifier), with its confidence"),
         "count": ngettext("%(n)s request", "%(n)s requests", count) % {"n": count},
     }
 
@@ -226,10 +227,11 @@ def render_queue(context: dict) -> str:
     return mark_safe(engines["jinja2"].get_template("work/queue.html").render(context))
 
 
-def _prepare_rows(appeals, now) -> None:
+def _prepare_rows(appeals, now, user=None) -> None:
     """What each queue row shows (templates/jinja2/work/queue.html), worked out here
     once per row rather than through tags and filters in the template."""
     appeals = list(appeals)
+    proposed = suggestions.for_rows(user, appeals) if user is not None else {}
     categories, places, units = catalogue().by_id, tree().by_id, unit_names()
     if not all(a.category_id in categories and a.node_id in places and (a.unit_id is None or a.unit_id in units)
                for a in appeals):  # named something added since they were read: read them again
@@ -254,6 +256,7 @@ def _prepare_rows(appeals, now) -> None:
         # As the date filter shows it: ISO 8601 ("c") and "m-d H:i", in local time.
         appeal.due_iso = due.isoformat() if due else ""
         appeal.due_short = f"{due:%m-%d %H:%M}" if due else ""
+        appeal.suggestion = proposed.get(appeal.pk)
 
 
 @staff_required
@@ -309,6 +312,18 @@ def _action_forms(appeal: Appeal, user) -> tuple[list, list]:
     return main, other
 
 
+def _suggestion(user, appeal: Appeal) -> dict | None:
+    """The proposed category and unit for the dispatcher (appeals.suggestions), with what the page needs:
+    the confidence in percent, whether it names another category, whether one tap may dispatch it."""
+    found = suggestions.for_viewer(user, appeal)
+    if not found:
+        return None
+    unit = found.get("unit")
+    return {**found, "percent": round(found["confidence"] * 100),
+            "other_category": found["category"]["code"] != appeal.category.code,
+            "may_accept": bool(unit) and dispatchable_units(user).filter(pk=unit["id"]).exists()}
+
+
 def _detail(request, appeal: Appeal, *, contact: dict | None = None):
     user = request.user
     contact = contact or contact_for(user, appeal)
@@ -325,6 +340,7 @@ def _detail(request, appeal: Appeal, *, contact: dict | None = None):
         "may_reveal": contact["masked"] and bool(appeal.contact_phone) and may_see_contact(user, appeal),
         "main_actions": main,
         "other_actions": other,
+        "suggestion": _suggestion(user, appeal),
         "map_config": map_config(),
         "now": timezone.now(),
         # After a POST (the revealed phone) the language switch returns to the plain page.

@@ -27,7 +27,14 @@ def test_the_timers_and_exports_tasks_run_their_passes(cast):
 
 def test_beat_schedules_every_task_and_drops_runs_nobody_took():
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert {entry["task"] for entry in schedule.values()} == {"hubiying.deliver", "hubiying.timers", "hubiying.exports"}
+    assert {entry["task"] for entry in schedule.values()} == {"hubiying.deliver", "hubiying.timers", "hubiying.exports",
+                                                              "hubiying.retrain"}
     assert schedule["deliver"]["schedule"] <= 5 and schedule["timers"]["schedule"] == 60
-    assert all(entry["options"]["expires"] > entry["schedule"] for entry in schedule.values())
+    assert all(entry["options"]["expires"] for entry in schedule.values())  # a run nobody took is dropped
+    assert schedule["retrain"]["schedule"] == 86400 and schedule["retrain"]["options"]["expires"] <= 3600
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+
+
+def test_the_retrain_task_says_when_there_is_too_little_history(cast, settings, tmp_path):
+    settings.ROUTING_MODEL_PATH = str(tmp_path / "classifier.npz")
+    assert "need at least" in tasks.retrain.apply().get()
