@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from appeals.errors import ActionError, Forbidden
 from hubiying import replica
-from hubiying.jobs import claim_oldest
+from hubiying.jobs import claim_oldest, run_claimed
 
 from . import access
 from .models import ExportJob
@@ -75,14 +75,7 @@ def status(job: ExportJob) -> dict:
 def run_pending(limit: int = 1) -> int:
     """Deletes what is too old, then makes up to `limit` queued exports; returns how many ran."""
     sweep()
-    ran = 0
-    while ran < limit:
-        job = _claim()
-        if job is None:
-            break
-        _run(job)
-        ran += 1
-    return ran
+    return run_claimed(_claim, _run, limit)
 
 
 def _claim() -> ExportJob | None:

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hubiying.jobs import claim_oldest
+from hubiying.jobs import claim_oldest, run_claimed
 
 from . import access, reader
 from .apply import import_workbook
@@ -97,14 +97,7 @@ def _progress_key(job: ImportJob) -> str:
 def run_pending(limit: int = 1) -> int:
     """Sweeps, then checks or applies up to `limit` queued workbooks; returns how many ran."""
     sweep()
-    ran = 0
-    while ran < limit:
-        job = _claim()
-        if job is None:
-            break
-        _run(job)
-        ran += 1
-    return ran
+    return run_claimed(_claim, _run, limit)
 
 
 def _claim() -> ImportJob | None:

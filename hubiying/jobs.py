@@ -24,3 +24,15 @@ def claim_oldest(model, *, queued: str, running: str, **also):
         if model.objects.filter(pk=pk, state=queued).update(state=running, **also):
             return model.objects.get(pk=pk)
     return None
+
+
+def run_claimed(claim, run, limit: int) -> int:
+    """Claims and runs up to `limit` jobs, one at a time (claim() → a job or None); returns how many ran."""
+    ran = 0
+    while ran < limit:
+        job = claim()
+        if job is None:
+            break
+        run(job)
+        ran += 1
+    return ran

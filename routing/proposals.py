@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef
 
 from appeals.models import Appeal, Status
 
-from .models import Proposal
+from . import classifier
+from .models import Proposal, Rule
 from .services import propose
 
 WAITING = (Status.SUBMITTED, Status.REGISTERED, Status.RETURNED, Status.REOPENED)
@@ -19,8 +20,11 @@ BATCH = 200  # requests proposed for per worker pass
 def make_pending(limit: int = BATCH) -> int:
     """Proposes for the requests waiting for dispatch that have no proposal yet; returns how many were made."""
     waiting = (Appeal.objects.filter(status__in=WAITING)
-               .exclude(Exists(Proposal.objects.filter(appeal=OuterRef("pk"))))
-               .select_related("category", "node").order_by("created_at")[:limit])
+               .exclude(Exists(Proposal.objects.filter(appeal=OuterRef("pk")))))
+    if classifier.load() is None:
+        # Only a rule can propose: the requests of other categories would be tried again every pass.
+        waiting = waiting.filter(category__in=Rule.objects.filter(active=True).values("category"))
+    waiting = waiting.select_related("category", "node").order_by("created_at")[:limit]
     made = []
     for appeal in waiting:
         suggestion = propose(appeal)

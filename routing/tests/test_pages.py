@@ -64,3 +64,16 @@ def test_without_a_rule_or_a_model_there_is_nothing_to_show(client, cast):
     assert "data-suggestion" not in page(client, cast.dispatcher, f"/work/appeals/{appeal.pk}/")
     services.dispatch(appeal, actor=cast.fresh(cast.dispatcher), unit=cast.community_unit.pk)
     assert not Correction.objects.exists()
+
+
+def test_without_a_model_only_requests_a_rule_covers_are_tried_each_pass(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from routing.proposals import make_pending
+
+    for _ in range(3):
+        cast.appeal_in(Status.REGISTERED)
+    with CaptureQueriesContext(connection) as queries:
+        assert make_pending() == 0
+    assert len(queries) == 1  # the waiting requests a rule could cover: none, so no rule is looked up per request
